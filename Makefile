@@ -1,0 +1,75 @@
+# Parebrick DW. `make demo` builds the warehouse on a fresh machine; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+TARGET ?= local
+DOCS_PORT ?= 8080
+
+# dbt and the loaders read the same profile: DBT_PROFILES_DIR if you set it, else profiles.example.yml.
+ifdef DBT_PROFILES_DIR
+PROFILES_DIR := $(DBT_PROFILES_DIR)
+PROFILE_FILE :=
+else
+PROFILES_DIR := .dbt
+PROFILE_FILE := .dbt/profiles.yml
+endif
+
+DBT := $(BIN)/dbt
+DBT_FLAGS := --profiles-dir $(PROFILES_DIR) --target $(TARGET)
+PAREBRICK := $(BIN)/parebrick
+
+.PHONY: help setup demo build docs docs-static test pytest lint fix clean clean-warehouse
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed $(PROFILE_FILE) ## create .venv and install the project into it
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required (python3.11 or python3 on PATH)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+.dbt/profiles.yml: profiles.example.yml
+	@mkdir -p .dbt
+	cp profiles.example.yml $@
+
+demo: setup ## build the warehouse on the embedded engine, generate the docs, print a summary
+	$(DBT) build $(DBT_FLAGS)
+	$(DBT) docs generate $(DBT_FLAGS)
+	@$(PAREBRICK) summary --target $(TARGET)
+	@echo "Docs: run 'make docs' and open http://127.0.0.1:$(DOCS_PORT)"
+
+build: setup ## dbt build on TARGET (default: local)
+	$(DBT) build $(DBT_FLAGS)
+
+docs: setup ## generate the docs site and serve it on 127.0.0.1:DOCS_PORT
+	$(DBT) docs generate $(DBT_FLAGS)
+	$(DBT) docs serve $(DBT_FLAGS) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+docs-static: setup ## generate the docs as one static file (target/static_index.html)
+	$(DBT) docs generate $(DBT_FLAGS) --static
+
+test: setup ## run the whole test suite and the SQL linter
+	$(BIN)/pytest
+	$(MAKE) --no-print-directory lint
+
+pytest: setup ## run the Python test suite only (pass ARGS="-k name" to select)
+	$(BIN)/pytest $(ARGS)
+
+lint: setup ## lint the SQL with sqlfluff
+	$(BIN)/sqlfluff lint models macros tests analyses snapshots
+
+fix: setup ## let sqlfluff fix what it can
+	$(BIN)/sqlfluff fix models macros tests analyses snapshots
+
+clean-warehouse: ## delete the embedded warehouse (.warehouse or PAREBRICK_WAREHOUSE)
+	rm -rf "$${PAREBRICK_WAREHOUSE:-.warehouse}"
+
+clean: clean-warehouse ## delete the warehouse and dbt's target/ and logs/
+	rm -rf target logs

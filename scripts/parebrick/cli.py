@@ -1,0 +1,44 @@
+"""The `parebrick` command line: one entry point, one sub-command per job.
+
+Each sub-command lives in its own module and exposes `register(subparsers)`, which adds its
+parser and sets `func` (a callable taking the parsed arguments and returning an exit code).
+Modules are imported only when the command line is built, so `parebrick --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from parebrick import __version__
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "parebrick.commands.summary",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parebrick",
+        description="Parebrick DW: generate sample extracts, load them into ClickHouse, inspect the warehouse.",
+    )
+    parser.add_argument("--version", action="version", version=f"parebrick {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

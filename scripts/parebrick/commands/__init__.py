@@ -1,0 +1,1 @@
+"""Sub-commands of the `parebrick` command line, one module each."""

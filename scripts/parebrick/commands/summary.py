@@ -1,0 +1,69 @@
+"""`parebrick summary`: what the warehouse holds, layer by layer, and where it lives."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from parebrick.embedded import WarehouseBusyError
+from parebrick.profile import ProfileError, load_target
+from parebrick.warehouse import connect
+
+# The databases of the layers, in the order data flows through them.
+LAYER_DATABASES: tuple[tuple[str, str], ...] = (
+    ("raw", "raw extracts, tagged with their load batch"),
+    ("dim", "dictionaries (dbt seeds)"),
+    ("staging", "typed, deduplicated views of raw"),
+    ("detail", "business entities at their grain"),
+    ("aggregate", "metrics at a stated grain"),
+    ("views", "published views for BI and notebooks"),
+    ("snapshots", "history of slowly changing entities"),
+)
+
+_INVENTORY_SQL = """
+SELECT database,
+       countIf(NOT (engine LIKE '%View')) AS tables,
+       countIf(engine LIKE '%View') AS views,
+       sum(ifNull(total_rows, 0)) AS table_rows
+FROM system.tables
+WHERE database IN {databases:Array(String)}
+GROUP BY database
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("summary", help="show what the warehouse holds, layer by layer")
+    parser.add_argument("--target", default=None, help="dbt target of the parebrick profile (default: the profile's)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(width=max(Console().width, 100))
+    try:
+        target = load_target(args.target)
+        client = connect(target)
+    except (ProfileError, WarehouseBusyError) as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 1
+    try:
+        databases = [name for name, _ in LAYER_DATABASES]
+        rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
+    finally:
+        client.close()
+    found = {database: (tables, views, table_rows) for database, tables, views, table_rows in rows}
+
+    table = Table(title=f"Parebrick DW — target {target.name}", title_justify="left")
+    table.add_column("database")
+    table.add_column("holds")
+    table.add_column("tables", justify="right")
+    table.add_column("views", justify="right")
+    table.add_column("rows in tables", justify="right")
+    for database, meaning in LAYER_DATABASES:
+        tables, views, table_rows = found.get(database, (0, 0, 0))
+        table.add_row(database, meaning, str(tables), str(views), f"{table_rows:,}".replace(",", " "))
+    console.print(table)
+    where = target.warehouse_path() if target.is_embedded else f"{target.config.get('host')}:{target.config.get('port')}"
+    console.print(f"Warehouse: {where}", highlight=False)
+    return 0

@@ -1,0 +1,105 @@
+"""Open the embedded ClickHouse engine (chDB) on a data directory, with a clear message when busy.
+
+chDB is ClickHouse running inside this Python process. It keeps its data in one directory and, like a
+ClickHouse server, locks that directory: a second process that opens it gets a low-level engine error.
+Every caller (dbt through the `chdb` adapter, the loaders, the tests) opens the engine here, so that
+error is turned into one sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import clickhouse_connect
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import DatabaseError
+
+# Like a ClickHouse server, the engine holds an exclusive flock on this file while the directory is open.
+_STATUS_FILE = "status"
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process holds the embedded warehouse directory."""
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(
+            f"The embedded warehouse at {path} is in use by another process: one process at a time may open "
+            "an embedded warehouse. Wait for it to finish, or use the `server` target (dbt --target server, "
+            "parebrick --target server) to share a ClickHouse server between processes."
+        )
+
+
+def resolve_path(path: str | os.PathLike[str]) -> str:
+    """The absolute, symlink-free form of a data directory, as the engine compares paths literally."""
+    return os.path.realpath(os.path.expanduser(os.fspath(path)))
+
+
+def is_locked_by_another_process(path: str) -> bool:
+    """Whether some process holds the engine lock of the data directory `path`.
+
+    Only meaningful when this process has no engine open on `path`: flock conflicts between
+    separate opens of the file even within one process.
+    """
+    try:
+        fd = os.open(os.path.join(path, _STATUS_FILE), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _engine_stderr_held_back() -> Iterator[None]:
+    """Hold back what the engine writes to the process's stderr while it starts.
+
+    The engine reports a failed start on file descriptor 2 itself, besides raising. The text is
+    replayed when the start fails for any other reason than a busy directory, so nothing is lost.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        busy = False
+        try:
+            yield
+        except WarehouseBusyError:
+            busy = True
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not busy:
+                held.seek(0)
+                text = held.read()
+                if text:
+                    os.write(2, text)
+
+
+def open_client(path: str | os.PathLike[str], *, database: str | None = None,
+                settings: dict[str, Any] | None = None) -> Client:
+    """A clickhouse-connect client on the embedded engine at `path` (created if missing)."""
+    resolved = resolve_path(path)
+    os.makedirs(resolved, exist_ok=True)
+    with _engine_stderr_held_back():
+        try:
+            return clickhouse_connect.get_client(
+                interface="chdb", path=resolved, database=database, settings=settings or {}
+            )
+        except DatabaseError:
+            if is_locked_by_another_process(resolved):
+                raise WarehouseBusyError(resolved) from None
+            raise
