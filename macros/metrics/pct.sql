@@ -1,0 +1,12 @@
+{#-
+    A percentage of two counts: 100 × numerator / denominator, NULL when the denominator is zero
+    (METRICS.md: never a division error and never 0). Every rate of the project goes through here.
+-#}
+{% macro pct(numerator, denominator) -%}
+    if(({{ denominator }}) = 0, NULL, 100 * ({{ numerator }}) / ({{ denominator }}))
+{%- endmacro %}
+
+{#- A mean that is NULL, not NaN, over no rows: sum / count with the same guard as pct. -#}
+{% macro safe_mean(total, count) -%}
+    if(({{ count }}) = 0, NULL, ({{ total }}) / ({{ count }}))
+{%- endmacro %}
