@@ -1,0 +1,140 @@
+"""CRM appeals (обращения) for one simulated day: call appeals registered by operators, and email, office
+and web appeals. Also the reconciliation facts of METRICS.md (placement of each call appeal)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from parebrick.generate.csvout import ts_ru
+from parebrick.generate.customers import Accounts, pick
+from parebrick.generate.names import CATEGORIES, COMMENTS, SUBCATEGORIES
+from parebrick.generate.params import SimParams
+
+APPEAL_COLUMNS = ("appeal_id", "created_at", "channel", "contact_ref", "customer_id", "account_id",
+                  "territory_code", "product_code", "service_code", "category", "subcategory", "status",
+                  "resolved_at", "operator_login", "comment")
+STATUSES = np.array(["resolved", "closed", "escalated", "in_progress", "new"])
+STATUS_P = np.array([0.70, 0.10, 0.08, 0.07, 0.05])
+MSK = 3 * 3600
+
+
+def _categories(service: str) -> tuple[str, ...]:
+    for key in ("tech", "sales", "collections", "retention"):
+        if service.startswith(key):
+            return CATEGORIES[key]
+    return CATEGORIES["default"]
+
+
+class AppealMaker:
+    def __init__(self, queues: pd.DataFrame, territories: pd.DataFrame, products: pd.DataFrame,
+                 services: pd.DataFrame, accounts: Accounts, params: SimParams,
+                 login_of_resource: dict[int, str]) -> None:
+        self.q_service = queues["service_code"].to_numpy()
+        self.q_terr = territories.reset_index().set_index("territory_code").loc[queues["territory_code"], "index"].to_numpy()
+        self.q_national = (queues.get("is_national", pd.Series(["0"] * len(queues))).astype(str) == "1").to_numpy()
+        self.t_code = territories["territory_code"].to_numpy()
+        self.t_offset = territories["utc_offset_hours"].to_numpy().astype(np.int64)
+        self.p_code = products["product_code"].to_numpy()
+        self.s_codes = services["service_code"].to_numpy()
+        self.acc, self.params = accounts, params
+        self.login = login_of_resource
+        self.all_categories = sorted({c for cats in CATEGORIES.values() for c in cats})
+        self.next_id = 10_000_001
+
+    def day(self, rng: np.random.Generator, contacts: dict, facts: dict) -> tuple[dict, pd.DataFrame]:
+        p = self.params
+        handled = np.flatnonzero(facts["handled"])
+        session = contacts["session"]
+        reg = handled[rng.random(len(handled)) < p.register_share]
+        dbl = reg[rng.random(len(reg)) < p.double_register_share]
+        src = np.r_[reg, dbl]
+        k = len(src)
+        ref = session[src].astype(np.int64)
+        kind = rng.random(k)
+        wrong = kind < p.wrong_ref_share
+        empty = (kind >= p.wrong_ref_share) & (kind < p.wrong_ref_share + p.empty_ref_share)
+        aband = np.flatnonzero(facts["disp"] == 1)
+        to_aband = (kind >= p.wrong_ref_share + p.empty_ref_share) & (
+            kind < p.wrong_ref_share + p.empty_ref_share + p.abandoned_ref_share) & (len(aband) > 0)
+        # A mistyped id: a digit dropped, so it can never be another call's sessionID (they have 13 digits).
+        ref = np.where(wrong, ref // 10, ref)
+        if len(aband):
+            ref = np.where(to_aband, session[aband[rng.integers(0, len(aband), k)]], ref)
+        q = facts["q"][src]
+        terr = np.where(self.q_national[q], self.acc.territory[rng.integers(0, len(self.acc.territory), k)],
+                        self.q_terr[q])
+        acct = pick(rng, self.acc, terr)
+        created = contacts["answer_ms"][src] // 1000 + rng.integers(15, 180, k)
+        login = np.array([self.login.get(int(r), "") for r in contacts["agent"][src]], dtype=object)
+        call = {"created": created, "channel": np.full(k, "call"), "ref": ref.astype(str), "ref_empty": empty,
+                "acct": acct, "service": self.q_service[q], "login": login}
+        # Matched: the reference is a handled contact of this day (each contact counted once).
+        valid = ~wrong & ~empty & ~to_aband
+        matched_contacts = np.unique(src[valid])
+        is_matched = np.zeros(len(session), dtype=bool)
+        is_matched[matched_contacts] = True
+        # Other channels.
+        m = int(len(session) * (p.email_per_call + p.office_web_per_call))
+        ch = np.where(rng.random(m) < p.email_per_call / (p.email_per_call + p.office_web_per_call), "email",
+                      np.where(rng.random(m) < 0.5, "office", "web"))
+        o_acct = rng.integers(0, len(self.acc.account_id), m)
+        lo = int(contacts["t0"].min() // 1000) if len(session) else 0
+        other = {"created": lo + rng.integers(0, 86400, m), "channel": ch, "ref": np.full(m, ""),
+                 "ref_empty": np.ones(m, dtype=bool), "acct": o_acct,
+                 "service": self.s_codes[rng.integers(0, len(self.s_codes), m)], "login": np.full(m, "", dtype=object)}
+        rows = {key: np.concatenate([call[key], other[key]]) for key in call}
+        appeals = self._rows(rng, rows)
+
+        # Reconciliation facts: handled contacts on the CMS side, call appeals placed per METRICS.md.
+        svc_of_contact = self.q_service[facts["q"]]
+        cms = pd.DataFrame({"day": facts["local_date"][handled], "service_code": svc_of_contact[handled],
+                            "cms_handled": 1, "crm_call_appeals": 0, "matched": is_matched[handled].astype(int),
+                            "cms_only": (~is_matched[handled]).astype(int), "crm_only": 0})
+        own_day = (created + self.t_offset[self.acc.territory[acct]] * 3600) // 86400
+        place_day = np.where(valid, facts["local_date"][src], own_day)
+        place_svc = np.where(valid, svc_of_contact[src], self.q_service[q])
+        crm = pd.DataFrame({"day": place_day, "service_code": place_svc, "cms_handled": 0, "crm_call_appeals": 1,
+                            "matched": 0, "cms_only": 0, "crm_only": (~valid).astype(int)})
+        return appeals, pd.concat([cms, crm])
+
+    def _rows(self, rng: np.random.Generator, r: dict) -> dict:
+        n = len(r["created"])
+        order = np.argsort(r["created"], kind="stable")
+        r = {k: v[order] for k, v in r.items()}
+        ids = self.next_id + np.arange(n)
+        self.next_id += n
+        acct = r["acct"]
+        status = STATUSES[rng.choice(len(STATUSES), n, p=STATUS_P)]
+        resolved = np.isin(status, ["resolved", "closed"])
+        resolved_at = r["created"] + np.where(rng.random(n) < 0.7, rng.integers(60, 900, n),
+                                              rng.integers(3600, 5 * 86400, n))
+        cats = [_categories(s) for s in r["service"]]
+        pick_c = rng.random(n)
+        category = np.array([c[int(x * len(c))] for c, x in zip(cats, pick_c)])
+        comment = np.where(rng.random(n) < self.params.comment_share,
+                           np.array(COMMENTS)[rng.integers(0, len(COMMENTS), n)], "")
+        return {
+            "appeal_id": ids, "created_msk": r["created"] + MSK, "channel": r["channel"],
+            "contact_ref": np.where(r["ref_empty"], "", r["ref"]),
+            "customer_id": self.acc.customer_id[acct], "account_id": self.acc.account_id[acct],
+            "territory_code": self.t_code[self.acc.territory[acct]], "product_code": self.p_code[self.acc.product[acct]],
+            "service_code": r["service"], "category": category,
+            "subcategory": np.array(SUBCATEGORIES)[rng.integers(0, len(SUBCATEGORIES), n)], "status": status,
+            "resolved_msk": resolved_at + MSK, "resolved": resolved, "operator_login": r["login"].astype(str),
+            "comment": comment, "created_utc": r["created"],
+        }
+
+
+def appeal_columns(a: dict) -> dict:
+    """The CRM export's columns (Moscow time, Russian date form); empty strings where nothing is known."""
+    def text(values: np.ndarray) -> pa.Array:
+        arr = pa.array(values.astype(str))
+        return pa.compute.if_else(pa.array(values.astype(str) == ""), pa.scalar(None, pa.string()), arr)
+    return {"appeal_id": a["appeal_id"], "created_at": ts_ru(a["created_msk"]), "channel": a["channel"],
+            "contact_ref": text(a["contact_ref"]), "customer_id": a["customer_id"], "account_id": a["account_id"],
+            "territory_code": a["territory_code"], "product_code": a["product_code"], "service_code": a["service_code"],
+            "category": a["category"], "subcategory": a["subcategory"], "status": a["status"],
+            "resolved_at": ts_ru(a["resolved_msk"], missing=~a["resolved"]), "operator_login": text(a["operator_login"]),
+            "comment": text(a["comment"])}
