@@ -1,0 +1,75 @@
+"""`parebrick load`: load every new extract in the inbox into the `raw` database, exactly once."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from parebrick.embedded import WarehouseBusyError
+from parebrick.profile import ProfileError, load_target, project_dir
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "load", help="load new CSV extracts from the inbox into raw (exactly once, bad rows quarantined)",
+        description="Load every new file of <inbox>/<group>/<table>/ into raw.<group>__<table>. A file already "
+                    "loaded is skipped; bad rows go to raw.load_rejected_rows; a file that cannot be read at all "
+                    "is rejected with its reason and the exit code is 1 after everything else is loaded.",
+    )
+    parser.add_argument("--inbox", type=Path, default=None,
+                        help="landing zone (default: $PAREBRICK_INBOX, else data/inbox in the project)")
+    parser.add_argument("--target", default=None, help="dbt target of the parebrick profile (default: the profile's)")
+    parser.add_argument("--only", action="append", metavar="GROUP.TABLE",
+                        help="load only this table (repeatable), e.g. cms.uccx_contact_call_detail")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or table: problems and totals only")
+    parser.add_argument("--retry-rejected", action="store_true",
+                        help="try again files whose identical bytes were rejected before")
+    parser.add_argument("--max-bad-rows", type=int, default=1000,
+                        help="a file may quarantine this many rows whatever its size (default 1000) ...")
+    parser.add_argument("--max-bad-ratio", type=float, default=0.05,
+                        help="... or this share of its rows (default 0.05); beyond both it is rejected whole")
+    parser.set_defaults(func=run)
+
+
+def default_inbox() -> Path:
+    import os
+
+    explicit = os.environ.get("PAREBRICK_INBOX")
+    return Path(explicit) if explicit else project_dir() / "data" / "inbox"
+
+
+def run(args: argparse.Namespace) -> int:
+    from parebrick.load.csvload import Limits
+    from parebrick.load.progress import ProgressReporter, QuietReporter, print_summary
+    from parebrick.load.runner import load_inbox
+    from parebrick.warehouse import connect
+
+    console = Console(width=max(Console().width, 120))
+    inbox = (args.inbox or default_inbox()).resolve()
+    try:
+        target = load_target(args.target)
+        client = connect(target)
+    except (ProfileError, WarehouseBusyError) as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        return 1
+    cluster = str(target.config["cluster"]) if target.config.get("cluster_mode") and target.config.get("cluster") else None
+    limits = Limits(max_bad_rows=args.max_bad_rows, max_bad_ratio=args.max_bad_ratio)
+    try:
+        if not target.is_embedded:
+            console.print("[red]error:[/red] loading CSV files into a server target is not supported yet: the "
+                          "server cannot read this machine's inbox", highlight=False)
+            return 1
+        reporter = QuietReporter() if args.quiet else ProgressReporter(console)
+        kwargs = dict(only=set(args.only) if args.only else None, exclusive=target.is_embedded, limits=limits,
+                      retry_rejected=args.retry_rejected, cluster=cluster)
+        if isinstance(reporter, ProgressReporter):
+            with reporter:
+                result = load_inbox(client, inbox, reporter=reporter, **kwargs)
+        else:
+            result = load_inbox(client, inbox, reporter=reporter, **kwargs)
+    finally:
+        client.close()
+    print_summary(console, result, quiet=args.quiet)
+    return 0 if result.ok else 1

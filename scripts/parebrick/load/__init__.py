@@ -1,0 +1,6 @@
+"""Loaders: extracts (CSV files, the Omnichat API) into the `raw` database, exactly once.
+
+Data flows one way: the registry says what a table is; `inspect` decides whether a file can be read at
+all; `csvload` lets ClickHouse parse and type the rows, routing bad ones to quarantine; `batches` makes a
+batch visible only when it commits. `runner` ties them together for an inbox, `pull` for the API.
+"""

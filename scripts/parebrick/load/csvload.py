@@ -1,0 +1,237 @@
+"""Load one CSV extract into its raw table: ClickHouse parses, types and quarantines; Python steers.
+
+The file is read by the engine's own CSV parser (`file()` table function, parallel parsing), typed on the
+way, and written through the landing (see `rawwriter`). Rows the parser cannot read are skipped by the
+engine and written to an errors file, which becomes rows of the quarantine. Encodings, decimal commas
+and source time zones are handled in the same SQL stream.
+
+Row numbers: the engine numbers the rows it emits in order (`rowNumberInAllBlocks()` with one stream).
+Rows it skipped as unparsable are not numbered, so when there were any, their exact positions are found
+with a second, sequential parse and the numbers of the rows after them are shifted. A clean file — the
+usual case — takes one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from clickhouse_connect.driver.client import Client
+
+from parebrick.load.inspect import FileFacts
+from parebrick.load.rawwriter import REASON, batch_counts, landing_columns
+from parebrick.load.registry import RAW_DATABASE, Table
+from parebrick.load.sql import REJECTED_COLUMNS, REJECTED_TABLE, base_type, ident, is_nullable, literal, nullable, qualified
+
+csv.field_size_limit(1 << 30)
+
+_ENGINE_CHARSETS = {"cp1251": "windows-1251"}
+_NUMERIC = re.compile(r"^(Decimal|Float)")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many malformed rows a file may hold before it is refused whole (both must be exceeded)."""
+
+    max_bad_rows: int = 1000
+    max_bad_ratio: float = 0.05
+
+
+@dataclass
+class CsvResult:
+    rows_loaded: int
+    rows_rejected: int
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_loaded + self.rows_rejected
+
+
+@dataclass(frozen=True)
+class _Plan:
+    structure: str
+    select: str
+    insert_columns: str
+
+
+def _zone_type(type_: str, zone: str) -> str:
+    return type_.replace("'UTC'", literal(zone))
+
+
+def plan(table: Table, facts: FileFacts) -> _Plan:
+    """The file structure and the SELECT list that turn the file's text into landing rows."""
+    fmt = table.format
+    charset = _ENGINE_CHARSETS.get(fmt.encoding)
+    structure: list[str] = []
+    exprs: dict[str, str] = {}
+    checks: list[tuple[str, str]] = []
+    for column in table.columns:
+        name = ident(column.name)
+        required = column.name in table.required_columns
+        base = base_type(column.type)
+        read_type = nullable(column.type) if required else column.type
+        expr = name
+        if fmt.decimal_comma and _NUMERIC.match(base):
+            read_type = "String"
+            expr = f"accurateCastOrNull(replaceOne(trimBoth({name}), ',', '.'), {literal(base)})"
+            checks.append((f"trimBoth({name}) != '' AND isNull({expr})",
+                           f"concat({literal(f'column {column.name}: not a number: ')}, {name})"))
+            if not is_nullable(column.type) and not required:
+                expr = f"ifNull({expr}, 0)"
+        elif fmt.source_time_zone and base.startswith("DateTime"):
+            read_type = _zone_type(read_type, fmt.source_time_zone)
+            expr = f"toTimeZone({name}, 'UTC')"
+        elif charset and base == "String":
+            expr = f"convertCharset({name}, {literal(charset)}, 'UTF-8')"
+        structure.append(f"{name} {read_type}")
+        exprs[column.name] = expr
+        if required:
+            empty = f"ifNull({name}, '') = ''" if base == "String" else f"isNull({name})"
+            checks.append((empty, literal(f"required column {column.name} is empty")))
+    for extra in facts.extra_columns:
+        structure.append(f"{ident(extra)} String")
+    if fmt.keep_extra_columns:
+        pairs = ", ".join(f"{literal(extra)}, {ident(extra)}" for extra in facts.extra_columns)
+        exprs["_extra"] = f"map({pairs})" if pairs else "CAST(map(), 'Map(String, String)')"
+    exprs["_batch_id"] = "{batch:UUID}"
+    exprs["_source"] = "{source:String}"
+    exprs["_source_row"] = "rowNumberInAllBlocks() + 1"
+    exprs["_loaded_at"] = "{loaded_at:DateTime64(3, 'UTC')}"
+    reason = "multiIf(" + ", ".join(f"{cond}, {text}" for cond, text in checks) + ", '')" if checks else "''"
+    exprs[REASON] = reason
+    names = [column.name for column in landing_columns(table)]
+    return _Plan(
+        structure=", ".join(structure),
+        select=", ".join(exprs[name] for name in names),
+        insert_columns=", ".join(ident(name) for name in names),
+    )
+
+
+def _settings(table: Table, limits: Limits, errors_path: str, *, parallel: bool) -> dict[str, object]:
+    return {
+        "format_csv_delimiter": table.format.delimiter,
+        "input_format_with_names_use_header": 1,
+        "input_format_skip_unknown_fields": 0,
+        "input_format_csv_skip_trailing_empty_lines": 1,
+        "date_time_input_format": "best_effort" if table.format.best_effort_times else "basic",
+        "input_format_allow_errors_num": limits.max_bad_rows,
+        "input_format_allow_errors_ratio": limits.max_bad_ratio,
+        "input_format_record_errors_file_path": errors_path,
+        "input_format_parallel_parsing": 1 if parallel else 0,
+        # One stream keeps rows in file order, so rowNumberInAllBlocks() is the record number.
+        "max_threads": 1,
+    }
+
+
+def condense_reason(text: str) -> str:
+    """The engine's multi-line parse diagnostic as one line: the column at fault and what went wrong."""
+    lines = [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
+    lines = [line for line in lines if not re.match(r"^Row \d+:$", line)]
+    column = ""
+    message = ""
+    for index, line in enumerate(lines):
+        if "ERROR" in line:
+            before, _, after = line.partition("ERROR")
+            match = re.search(r"name: ([^,]+),\s+type: (.+?),\s*(parsed text: .*)?$", before.strip())
+            if match:
+                column = f"column {match.group(1)} ({match.group(2).strip()})"
+                if match.group(3):
+                    column += f", {match.group(3).strip()}"
+            elif index > 0:
+                match = re.search(r"name: ([^,]+),\s+type: (.+?),", lines[index - 1])
+                if match and "parsed text" in lines[index - 1]:
+                    column = f"after column {match.group(1)}"
+            message = " ".join([after.lstrip(": ").strip(), *lines[index + 1:]])
+            break
+    if not message:
+        message = " ".join(lines)
+    message = re.sub(r"Code: \d+\. DB::Exception: ", "", message)
+    message = re.sub(r"\s*\(\w+\) \(version [^)]*\)", "", message)
+    message = re.sub(r"\s+", " ", message).strip()
+    return f"{column}: {message}" if column else message
+
+
+def _read_errors(path: str, encoding: str) -> list[tuple[int, str, str]]:
+    """(row number, reason, raw text) of each row the engine could not parse, in file order."""
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return []
+    out = []
+    with open(path, "rb") as handle:
+        text = handle.read()
+    # The reason is the engine's own UTF-8; the raw text is the file's bytes in its own encoding.
+    reader = csv.reader(text.decode("utf-8", errors="surrogateescape").splitlines(keepends=True))
+    for fields in reader:
+        if len(fields) < 6:
+            continue
+        raw = fields[5].encode("utf-8", errors="surrogateescape").decode(encoding, errors="replace")
+        out.append((int(fields[3]), condense_reason(fields[4]), raw))
+    out.sort()
+    return out
+
+
+def _engine_path(path: Path, facts: FileFacts, workdir: str) -> str:
+    """A path the engine can read without taking anything in the name as a glob or a quote."""
+    link = os.path.join(workdir, "extract.csv.gz" if facts.compressed else "extract.csv")
+    os.symlink(os.path.abspath(path), link)
+    return link
+
+
+def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, landing: str, batch_id: uuid.UUID,
+             source: str, loaded_at: datetime, limits: Limits = Limits()) -> CsvResult:
+    """Write the rows of one file through the landing; returns the batch's counts."""
+    parts = plan(table, facts)
+    with tempfile.TemporaryDirectory(prefix="parebrick-load-") as workdir:
+        engine_path = _engine_path(path, facts, workdir)
+        params = {"path": engine_path, "structure": parts.structure, "batch": str(batch_id), "source": source,
+                  "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]}
+        fast_errors = os.path.join(workdir, "errors-fast.csv")
+        client.command(
+            f"INSERT INTO {landing} ({parts.insert_columns}) SELECT {parts.select} "
+            "FROM file({path:String}, 'CSVWithNames', {structure:String})",
+            parameters=params, settings=_settings(table, limits, fast_errors, parallel=True),
+        )
+        errors: list[tuple[int, str, str]] = []
+        if os.path.exists(fast_errors) and os.path.getsize(fast_errors) > 0:
+            exact_errors = os.path.join(workdir, "errors-exact.csv")
+            client.command(
+                "SELECT count() FROM file({path:String}, 'CSVWithNames', {structure:String}) WHERE NOT ignore(*)",
+                parameters=params, settings=_settings(table, limits, exact_errors, parallel=False),
+            )
+            errors = _read_errors(exact_errors, table.format.encoding)
+            _shift_row_numbers(client, table, batch_id, [row for row, _, _ in errors])
+            _quarantine(client, table, batch_id, source, loaded_at, errors)
+    loaded, invalid = batch_counts(client, batch_id)
+    return CsvResult(loaded, invalid + len(errors))
+
+
+def _shift_row_numbers(client: Client, table: Table, batch_id: uuid.UUID, skipped_rows: list[int]) -> None:
+    """Renumber the batch's rows as if the skipped (unparsable) rows had been counted."""
+    # The j-th skipped row (1-based) sits at record r_j; an emitted row e moves by the number of j with r_j - j < e.
+    thresholds = sorted(row - index for index, row in enumerate(sorted(skipped_rows), start=1))
+    array = "[" + ", ".join(str(int(value)) for value in thresholds) + "]"
+    params = {"batch": str(batch_id)}
+    client.command(
+        f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)} UPDATE _source_row = _source_row + "
+        f"arrayCount(x -> x < _source_row, CAST({array}, 'Array(UInt64)')) WHERE _batch_id = {{batch:UUID}}",
+        parameters=params, settings={"mutations_sync": 2},
+    )
+    client.command(
+        f"ALTER TABLE {qualified(RAW_DATABASE, REJECTED_TABLE)} UPDATE source_row = source_row + "
+        f"arrayCount(x -> x < source_row, CAST({array}, 'Array(UInt64)')) WHERE batch_id = {{batch:UUID}}",
+        parameters=params, settings={"mutations_sync": 2},
+    )
+
+
+def _quarantine(client: Client, table: Table, batch_id: uuid.UUID, source: str, loaded_at: datetime,
+                errors: list[tuple[int, str, str]]) -> None:
+    if not errors:
+        return
+    names = [column.name for column in REJECTED_COLUMNS]
+    rows = [[batch_id, table.raw_name, source, row, raw, reason, loaded_at] for row, reason, raw in errors]
+    client.insert(f"{RAW_DATABASE}.{REJECTED_TABLE}", rows, column_names=names)

@@ -1,0 +1,198 @@
+"""Load an inbox: every new file of every registered table, one batch each, committed one by one.
+
+The landing zone is `<inbox>/<group>/<table>/<name>.csv[.gz]`. Nothing in the inbox is touched; what
+was loaded, rejected or skipped is recorded in `raw.load_batches`. A file that cannot be loaded is
+recorded with its reason and the run goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import ClickHouseError
+
+from parebrick.load import batches, rawwriter
+from parebrick.load.csvload import Limits, condense_reason, load_csv
+from parebrick.load.inspect import FileRejected, inspect_file
+from parebrick.load.registry import TABLES, Table, csv_tables
+
+EXTRACT_SUFFIXES = (".csv", ".csv.gz")
+
+
+@dataclass
+class FileOutcome:
+    table: str
+    source: str
+    status: str  # loaded, skipped, rejected, failed
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    seconds: float = 0.0
+    reason: str = ""
+    batch_id: str = ""
+    size_bytes: int = 0
+
+
+@dataclass
+class RunResult:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    aborted: list[batches.Batch] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(o.status in ("loaded", "skipped") for o in self.outcomes)
+
+
+class Reporter(Protocol):
+    def file_started(self, table: str, source: str, size_bytes: int) -> None: ...
+    def file_finished(self, outcome: FileOutcome) -> None: ...
+
+
+class _Silent:
+    def file_started(self, table: str, source: str, size_bytes: int) -> None:
+        pass
+
+    def file_finished(self, outcome: FileOutcome) -> None:
+        pass
+
+
+def discover(inbox: Path, only: set[str] | None = None) -> tuple[list[tuple[Table, Path]], list[str]]:
+    """The extracts in the inbox, table by table in registry order, files by name; and what does not belong."""
+    found: list[tuple[Table, Path]] = []
+    problems: list[str] = []
+    if not inbox.is_dir():
+        return [], [f"inbox {inbox} is not a directory"]
+    known = {(t.group, t.name) for t in csv_tables()}
+    for group_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
+        for table_dir in sorted(p for p in group_dir.iterdir() if p.is_dir()):
+            if (group_dir.name, table_dir.name) not in known:
+                problems.append(f"{table_dir.relative_to(inbox)}: no such table in the registry; its files were not loaded")
+    for table in csv_tables():
+        if only and table.qualified not in only:
+            continue
+        directory = inbox / table.group / table.name
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.is_file() and path.name.lower().endswith(EXTRACT_SUFFIXES):
+                found.append((table, path))
+            elif path.is_file() and not path.name.startswith("."):
+                problems.append(f"{path.relative_to(inbox)}: not a .csv or .csv.gz file; not loaded")
+    return found, problems
+
+
+def prepare(client: Client, cluster: str | None = None) -> None:
+    """Create the bookkeeping tables and every raw table of the registry (so staging finds them all)."""
+    rawwriter.ensure_bookkeeping(client, cluster)
+    for table in TABLES.values():
+        rawwriter.ensure_raw_table(client, table, cluster)
+
+
+def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exclusive: bool = True,
+               limits: Limits = Limits(), retry_rejected: bool = False, reporter: Reporter | None = None,
+               cluster: str | None = None) -> RunResult:
+    reporter = reporter or _Silent()
+    result = RunResult()
+    if only:
+        unknown = sorted(name for name in only if name not in TABLES)
+        if unknown:
+            result.problems.append(f"--only names tables not in the registry: {', '.join(unknown)}")
+            return result
+    prepare(client, cluster)
+    result.aborted = batches.clean_up_interrupted(client, exclusive=exclusive)
+    files, result.problems = discover(inbox, only)
+    landings: dict[str, str] = {}
+    for table, path in files:
+        source = path.relative_to(inbox).as_posix()
+        reporter.file_started(table.qualified, source, path.stat().st_size)
+        outcome = _load_file(client, table, path, source, landings, limits, retry_rejected)
+        result.outcomes.append(outcome)
+        reporter.file_finished(outcome)
+    return result
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _load_file(client: Client, table: Table, path: Path, source: str, landings: dict[str, str], limits: Limits,
+               retry_rejected: bool) -> FileOutcome:
+    started = time.monotonic()
+    outcome = FileOutcome(table.qualified, source, "loaded", size_bytes=path.stat().st_size)
+    try:
+        facts = inspect_file(path, table)
+    except FileRejected as exc:
+        facts = None
+        reason = str(exc)
+    except OSError as exc:
+        facts = None
+        reason = f"cannot read the file: {exc.strerror}"
+    if facts is None:
+        sha = _sha_or_empty(path)
+        previous = batches.previous_outcome(client, table.raw_name, sha) if sha else None
+        if previous and previous[0] == "rejected" and not retry_rejected:
+            return _skipped(outcome, started, f"rejected before (batch {str(previous[1])[:8]}): {previous[2]}",
+                            previous[1])
+        batch = batches.new_batch(table.raw_name, source, "file", sha, outcome.size_bytes)
+        batches.record(client, batch, "rejected", reason=reason)
+        outcome.status, outcome.reason, outcome.batch_id = "rejected", reason, str(batch.batch_id)
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    previous = batches.previous_outcome(client, table.raw_name, facts.sha256)
+    if previous and (previous[0] == "committed" or not retry_rejected):
+        what = "already loaded" if previous[0] == "committed" else f"rejected before: {previous[2]}"
+        return _skipped(outcome, started, f"{what} (batch {str(previous[1])[:8]})", previous[1])
+
+    batch = batches.new_batch(table.raw_name, source, "file", facts.sha256, facts.size_bytes)
+    outcome.batch_id = str(batch.batch_id)
+    batches.record(client, batch, "started")
+    try:
+        if table.qualified not in landings:
+            landings[table.qualified] = rawwriter.ensure_landing(client, table)
+        counts = load_csv(client, table, path, facts, landing=landings[table.qualified], batch_id=batch.batch_id,
+                          source=source, loaded_at=batch.started_at, limits=limits)
+    except BaseException as exc:
+        status = "rejected" if isinstance(exc, ClickHouseError) else "failed"
+        reason = (f"the engine could not read the file: {_one_line(condense_reason(str(exc)))}"
+                  if status == "rejected" else _one_line(f"{type(exc).__name__}: {exc}"))
+        try:
+            batches.delete_batch_rows(client, table.raw_name, batch.batch_id)
+            batches.record(client, batch, status, reason=reason)
+        except Exception:
+            pass  # the next run finds the batch unfinished and cleans it up
+        if not isinstance(exc, Exception):
+            raise
+        outcome.status, outcome.reason = status, reason
+        outcome.seconds = time.monotonic() - started
+        return outcome
+    batches.record(client, batch, "committed", rows_read=counts.rows_read, rows_loaded=counts.rows_loaded,
+                   rows_rejected=counts.rows_rejected)
+    outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected = counts.rows_read, counts.rows_loaded, counts.rows_rejected
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _skipped(outcome: FileOutcome, started: float, reason: str, batch_id: str) -> FileOutcome:
+    outcome.status, outcome.reason, outcome.batch_id = "skipped", reason, batch_id
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _sha_or_empty(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
