@@ -16,6 +16,7 @@ from parebrick import __version__
 
 COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.summary",
+    "parebrick.commands.load",
     "parebrick.commands.generate",
 )
 
