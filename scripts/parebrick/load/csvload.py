@@ -14,6 +14,7 @@ usual case — takes one pass.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import tempfile
@@ -25,9 +26,9 @@ from pathlib import Path
 from clickhouse_connect.driver.client import Client
 
 from parebrick.load.inspect import FileFacts
-from parebrick.load.rawwriter import REASON, batch_counts, landing_columns
+from parebrick.load.rawwriter import RAW_TEXT, REASON, batch_counts, landing_columns
 from parebrick.load.registry import RAW_DATABASE, Table
-from parebrick.load.sql import REJECTED_COLUMNS, REJECTED_TABLE, base_type, ident, is_nullable, literal, nullable, qualified
+from parebrick.load.sql import REJECTED_COLUMNS, REJECTED_TABLE, base_type, ident, literal, nullable, qualified
 
 csv.field_size_limit(1 << 30)
 
@@ -60,12 +61,31 @@ class _Plan:
     insert_columns: str
 
 
-def _zone_type(type_: str, zone: str) -> str:
-    return type_.replace("'UTC'", literal(zone))
+def _time_expr(column_type: str, text: str, fmt_time: str | None, zone: str | None) -> str:
+    """Text to a time of `column_type`, or NULL when the text is not a valid time (never a made-up value)."""
+    base = base_type(column_type)
+    if fmt_time:
+        parsed = f"parseDateTimeOrNull({text}, {literal(fmt_time)}, {literal(zone or 'UTC')})"
+        if base.startswith("DateTime64"):
+            precision = re.search(r"DateTime64\((\d+)", base).group(1)  # type: ignore[union-attr]
+            return f"toDateTime64(toTimeZone({parsed}, 'UTC'), {precision}, 'UTC')"
+        return f"toTimeZone({parsed}, 'UTC')"
+    zone_literal = literal(zone or "UTC")
+    if base.startswith("DateTime64"):
+        precision = re.search(r"DateTime64\((\d+)", base).group(1)  # type: ignore[union-attr]
+        return f"toTimeZone(parseDateTime64BestEffortOrNull({text}, {precision}, {zone_literal}), 'UTC')"
+    if base.startswith("DateTime"):
+        return f"toTimeZone(parseDateTimeBestEffortOrNull({text}, {zone_literal}), 'UTC')"
+    return f"toDate(parseDateTimeBestEffortOrNull({text}, 'UTC'))"
 
 
 def plan(table: Table, facts: FileFacts) -> _Plan:
-    """The file structure and the SELECT list that turn the file's text into landing rows."""
+    """The file structure and the SELECT list that turn the file's text into landing rows.
+
+    Numbers are typed by the engine's parser (it refuses what is not a number). Times are read as text
+    and converted with functions that return NULL for what is not a valid time, because the parser
+    itself accepts impossible dates such as 2025-13-45 and turns them into some other date.
+    """
     fmt = table.format
     charset = _ENGINE_CHARSETS.get(fmt.encoding)
     structure: list[str] = []
@@ -77,22 +97,27 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
         base = base_type(column.type)
         read_type = nullable(column.type) if required else column.type
         expr = name
-        if fmt.decimal_comma and _NUMERIC.match(base):
+        converted = None
+        if base.startswith(("DateTime", "Date")):
             read_type = "String"
-            expr = f"accurateCastOrNull(replaceOne(trimBoth({name}), ',', '.'), {literal(base)})"
-            checks.append((f"trimBoth({name}) != '' AND isNull({expr})",
-                           f"concat({literal(f'column {column.name}: not a number: ')}, {name})"))
-            if not is_nullable(column.type) and not required:
-                expr = f"ifNull({expr}, 0)"
-        elif fmt.source_time_zone and base.startswith("DateTime"):
-            read_type = _zone_type(read_type, fmt.source_time_zone)
-            expr = f"toTimeZone({name}, 'UTC')"
+            converted = _time_expr(column.type, f"trimBoth({name})", fmt.time_format, fmt.source_time_zone)
+            problem = "not a valid time"
+        elif fmt.decimal_comma and _NUMERIC.match(base):
+            read_type = "String"
+            converted = f"accurateCastOrNull(replaceOne(trimBoth({name}), ',', '.'), {literal(base)})"
+            problem = "not a number"
         elif charset and base == "String":
             expr = f"convertCharset({name}, {literal(charset)}, 'UTF-8')"
+        if converted is not None:
+            expr = converted
+            shown = f"convertCharset({name}, {literal(charset)}, 'UTF-8')" if charset else name
+            checks.append((f"trimBoth({name}) != '' AND isNull({converted})",
+                           f"concat({literal(f'column {column.name}: {problem}: ')}, {shown})"))
         structure.append(f"{name} {read_type}")
         exprs[column.name] = expr
         if required:
-            empty = f"ifNull({name}, '') = ''" if base == "String" else f"isNull({name})"
+            empty = (f"ifNull({name}, '') = ''" if base == "String" or converted is not None
+                     else f"isNull({name})")
             checks.append((empty, literal(f"required column {column.name} is empty")))
     for extra in facts.extra_columns:
         structure.append(f"{ident(extra)} String")
@@ -105,6 +130,12 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     exprs["_loaded_at"] = "{loaded_at:DateTime64(3, 'UTC')}"
     reason = "multiIf(" + ", ".join(f"{cond}, {text}" for cond, text in checks) + ", '')" if checks else "''"
     exprs[REASON] = reason
+    # The text of a rejected row as read (short-circuit `if`: built only for rejected rows).
+    row_text = "formatRowNoNewline('CSV', " + ", ".join(
+        ident(c) for c in (*table.column_names, *facts.extra_columns)) + ")"
+    if charset:
+        row_text = f"convertCharset({row_text}, {literal(charset)}, 'UTF-8')"
+    exprs[RAW_TEXT] = f"if({reason} = '', '', {row_text})"
     names = [column.name for column in landing_columns(table)]
     return _Plan(
         structure=", ".join(structure),
@@ -119,7 +150,9 @@ def _settings(table: Table, limits: Limits, errors_path: str, *, parallel: bool)
         "input_format_with_names_use_header": 1,
         "input_format_skip_unknown_fields": 0,
         "input_format_csv_skip_trailing_empty_lines": 1,
-        "date_time_input_format": "best_effort" if table.format.best_effort_times else "basic",
+        "input_format_csv_trim_whitespaces": 0,  # text arrives as written, spaces included
+        # The extracts have no NULL marker (missing is empty); a literal \\N in a comment is text.
+        "format_csv_null_representation": "\x00",
         "input_format_allow_errors_num": limits.max_bad_rows,
         "input_format_allow_errors_ratio": limits.max_bad_ratio,
         "input_format_record_errors_file_path": errors_path,
@@ -157,20 +190,21 @@ def condense_reason(text: str) -> str:
     return f"{column}: {message}" if column else message
 
 
-def _read_errors(path: str, encoding: str) -> list[tuple[int, str, str]]:
-    """(row number, reason, raw text) of each row the engine could not parse, in file order."""
+def _read_errors(path: str, table: Table) -> list[tuple[int, str, str]]:
+    """(row number, reason, raw text) of each row the engine could not parse, in file order.
+
+    The engine writes this file as CSV with the extract's own delimiter; its words are ASCII and the
+    quoted row is the file's bytes, so the whole file is read in the extract's encoding.
+    """
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return []
-    out = []
     with open(path, "rb") as handle:
-        text = handle.read()
-    # The reason is the engine's own UTF-8; the raw text is the file's bytes in its own encoding.
-    reader = csv.reader(text.decode("utf-8", errors="surrogateescape").splitlines(keepends=True))
-    for fields in reader:
+        text = handle.read().decode(table.format.encoding, errors="replace")
+    out = []
+    for fields in csv.reader(io.StringIO(text, newline=""), delimiter=table.format.delimiter):
         if len(fields) < 6:
-            continue
-        raw = fields[5].encode("utf-8", errors="surrogateescape").decode(encoding, errors="replace")
-        out.append((int(fields[3]), condense_reason(fields[4]), raw))
+            raise RuntimeError(f"unexpected line in the engine's errors file: {fields!r:.200}")
+        out.append((int(fields[3]), condense_reason(fields[4]), fields[5]))
     out.sort()
     return out
 
@@ -203,7 +237,7 @@ def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, land
                 "SELECT count() FROM file({path:String}, 'CSVWithNames', {structure:String}) WHERE NOT ignore(*)",
                 parameters=params, settings=_settings(table, limits, exact_errors, parallel=False),
             )
-            errors = _read_errors(exact_errors, table.format.encoding)
+            errors = _read_errors(exact_errors, table)
             _shift_row_numbers(client, table, batch_id, [row for row, _, _ in errors])
             _quarantine(client, table, batch_id, source, loaded_at, errors)
     loaded, invalid = batch_counts(client, batch_id)

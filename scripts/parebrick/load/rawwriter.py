@@ -17,6 +17,7 @@ from parebrick.load.sql import (
 
 COUNTS_TABLE = "batch_counts"
 REASON = "_reject_reason"
+RAW_TEXT = "_raw_text"
 
 
 def landing_columns(table: Table) -> list[Column]:
@@ -25,7 +26,8 @@ def landing_columns(table: Table) -> list[Column]:
                for c in table.columns]
     if table.format.keep_extra_columns:
         columns.append(EXTRA_COLUMN)
-    return [*columns, *META_COLUMNS, Column(REASON, "String", "why the row is rejected; empty if it is loaded")]
+    return [*columns, *META_COLUMNS, Column(REASON, "String", "why the row is rejected; empty if it is loaded"),
+            Column(RAW_TEXT, "String", "the row's text as read, for rejected rows")]
 
 
 def _landing_names(table: Table) -> tuple[str, str, str]:
@@ -69,12 +71,11 @@ def ensure_landing(client: Client, table: Table) -> str:
         f"CREATE MATERIALIZED VIEW {qualified(LOADER_DATABASE, to_raw)} TO {qualified(RAW_DATABASE, table.raw_name)} "
         f"AS SELECT {', '.join(selected)} FROM {qualified(LOADER_DATABASE, landing)} WHERE {ident(REASON)} = ''"
     )
-    values = ", ".join(ident(name) for name in table.column_names)
     client.command(
         f"CREATE MATERIALIZED VIEW {qualified(LOADER_DATABASE, to_rejected)} "
         f"TO {qualified(RAW_DATABASE, REJECTED_TABLE)} AS SELECT _batch_id AS batch_id, "
         f"{literal(table.raw_name)} AS table_name, toString(_source) AS source, _source_row AS source_row, "
-        f"formatRowNoNewline('CSV', {values}) AS raw_text, {ident(REASON)} AS reason, _loaded_at AS rejected_at "
+        f"{ident(RAW_TEXT)} AS raw_text, {ident(REASON)} AS reason, _loaded_at AS rejected_at "
         f"FROM {qualified(LOADER_DATABASE, landing)} WHERE {ident(REASON)} != ''"
     )
     client.command(

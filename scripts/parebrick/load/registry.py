@@ -31,8 +31,8 @@ class Format:
     # Text times in this zone are converted to UTC on load; None means they are written in UTC already
     # or (wfm) are local wall-clock times kept as written.
     source_time_zone: str | None = None
-    # Parse times leniently (dates written as DD.MM.YYYY, or a date where a date-time is expected).
-    best_effort_times: bool = False
+    # The exact pattern of times in this format (ClickHouse parseDateTime syntax); None: any ISO-like form.
+    time_format: str | None = None
     # Extra columns beyond the registry are kept in `_extra` (UCCX); elsewhere they reject the file.
     keep_extra_columns: bool = False
     description: str = ""
@@ -44,13 +44,13 @@ UCCX = Format(
 )
 CRM = Format(
     "crm", delimiter=";", encoding="cp1251", decimal_comma=True, source_time_zone="Europe/Moscow",
-    best_effort_times=True,
+    time_format="%d.%m.%Y %H:%i:%s",
     description="CRM export: semicolon-delimited Windows-1251 CSV, decimal comma, DD.MM.YYYY HH:MM:SS Moscow time "
                 "(converted to UTC on load).",
 )
-BRM = Format("brm", best_effort_times=True, description="Billing export: comma-delimited UTF-8 CSV, ISO dates, UTC.")
+BRM = Format("brm", description="Billing export: comma-delimited UTF-8 CSV, ISO dates, UTC.")
 WFM = Format(
-    "wfm", best_effort_times=True,
+    "wfm",
     description="WFM export: comma-delimited UTF-8 CSV; times are local wall-clock times of the operator's "
                 "territory, stored as written under a nominal UTC label (staging applies the territory's offset).",
 )
@@ -96,7 +96,10 @@ class Table:
 
     @property
     def required_columns(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.key + self.required))
+        """Columns a row cannot lack: the key, the declared ones, and every non-text column that cannot be NULL."""
+        implied = tuple(c.name for c in self.columns
+                        if not c.type.startswith(("Nullable(", "LowCardinality(Nullable(")) and "String" not in c.type)
+        return tuple(dict.fromkeys(self.key + self.required + implied))
 
 
 # Load metadata carried by every raw row.
