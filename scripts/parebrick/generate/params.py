@@ -75,6 +75,12 @@ class SimParams:
     repeat_caller_share: float = 0.10       # calls from a customer who called in the last few days
     chats_per_call: float = 0.22            # Omnichat chats per call
     chat_register_share: float = 0.7        # served chats registered as appeals
+    chat_bot_only_share: float = 0.15       # chats the bot closes without an operator (status bot_only)
+    chat_lost_share: float = 0.07           # chats handed to the queue whose client leaves first (lost)
+    chat_wait_mean_sec: float = 45.0        # mean wait in the chat queue before an operator accepts
+    chat_handle_mean_sec: float = 540.0     # mean time from acceptance to closing
+    chat_csat_share: float = 0.35           # served and bot chats the client rates (1-5)
+    chat_update_share: float = 0.06         # chats re-versioned later (topic corrected); late ratings add more
     email_per_call: float = 0.05            # email appeals per call
     office_web_per_call: float = 0.03       # office and web appeals per call
     comment_share: float = 0.35             # appeals with a free-text comment

@@ -4,6 +4,7 @@ Output layout under `--out DIR`:
   DIR/inbox/<group>/<table>/<file>.csv[.gz]   the landing zone, formats per SOURCES.md
   DIR/truth/v_cc_service_daily.csv            ground truth, view column names (UTF-8, comma, NULL = empty)
   DIR/truth/v_crm_cms_reconciliation_daily.csv
+  DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
   DIR/manifest.json                           arguments, files, planted defects with counts
 UCCX extracts are cut per Moscow-time day of the contact's start; CRM appeals per Moscow day of creation.
 """
@@ -20,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rich.progress import Progress
 
-from parebrick.generate import calls, crm, customers, dictionaries, uccx, workforce
+from parebrick.generate import calls, chats, crm, customers, dictionaries, uccx, workforce
 from parebrick.generate.csvout import Inbox, date_str, insert_lines, to_csv_bytes, ts_sec
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream
@@ -86,6 +87,8 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
     login_of_resource = {int(r): wf.op_login[v[0]] for r, v in zip(res_ids, wf.versions)}
     appeals = crm.AppealMaker(dicts.queues, dicts.territories, dicts.products, dicts.services, accounts, params,
                               login_of_resource)
+    chat_maker = chats.ChatMaker(appeals.q_service, appeals.q_terr, appeals.q_national, appeals.t_code,
+                                 wf.slot_team, accounts, params)
     edited = int(stream(spec.seed, "queue-edit").integers(0, len(dicts.queues)))
     edit_ms = (wf.start_day + spec.days // 2) * 86400_000 + 3 * 3600_000
     qv = uccx.QueueVersions(dicts, edited, edit_ms)
@@ -189,6 +192,8 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
             arng = stream(spec.seed, "crm", d)
             ap, recon = appeals.day(arng, day.contacts, facts)
             truth.add_recon(recon)
+            holder_logins = np.array([login_of_resource[int(r)] for r in wf.holder_resource[d]], dtype=object)
+            chat_maker.day(stream(spec.seed, "chats", d), day.contacts, holder_logins)
             for xd in np.unique(uccx.msk_day(ap["created_utc"] * 1000)):
                 m = uccx.msk_day(ap["created_utc"] * 1000) == xd
                 crm_buf[int(xd)].append({k: v[m] for k, v in ap.items()})
@@ -216,6 +221,11 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
             flush_crm(xd)
 
     _write_static(inbox, dicts, wf, qv, accounts, spec, defects)
+    chat_items = chat_maker.items()
+    n_chats, n_versions = chat_maker.version_count()
+    chats.write_jsonl(chat_items, out / "omnichat" / "chats.jsonl")
+    defects.add("redelivered_newer", "omnichat_chats", "omnichat/chats.jsonl", n_versions - n_chats,
+                "later versions of chats (newer updated_at: csat filled in or topic corrected); the latest wins")
     truth_dir = out / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
     sd = truth.service_daily(dicts.services, dicts.territories)
@@ -236,6 +246,8 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
                   "v_crm_cms_reconciliation_daily": "truth/v_crm_cms_reconciliation_daily.csv",
                   "rounding": "means and percentages rounded to 6 decimals; empty = NULL"},
         "files": inbox.files,
+        "omnichat": {"file": "omnichat/chats.jsonl", "chats": n_chats, "versions": n_versions,
+                     "served_by": "parebrick omnichat-api --data DIR"},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
                                        encoding="utf-8")
