@@ -1,5 +1,12 @@
-"""CRM appeals (обращения) for one simulated day: call appeals registered by operators, and email, office
-and web appeals. Also the reconciliation facts of METRICS.md (placement of each call appeal)."""
+"""CRM appeals (обращения) for one simulated day: call appeals registered by operators, chat appeals for
+served Omnichat chats, and email, office and web appeals. Also the reconciliation facts of METRICS.md
+(placement of each call appeal).
+
+Repeat appeals: a share `repeat_caller_share` of the day's call, email, office and web appeals comes from a
+customer who appealed before, in the same category. The earlier appeal is looked up in the same territory
+at a chosen gap: mostly anywhere within the FCR window, but a fixed part right at its edge (within an hour
+either side of `FCR_WINDOW_SEC`), so first-contact resolution is below 100% and a warehouse that gets the
+window boundary wrong disagrees with the truth."""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from parebrick.generate.chats import SERVED, DayChats
 from parebrick.generate.csvout import ts_ru
 from parebrick.generate.customers import Accounts, pick
 from parebrick.generate.names import CATEGORIES, COMMENTS, SUBCATEGORIES
@@ -18,6 +26,9 @@ APPEAL_COLUMNS = ("appeal_id", "created_at", "channel", "contact_ref", "customer
 STATUSES = np.array(["resolved", "closed", "escalated", "in_progress", "new"])
 STATUS_P = np.array([0.70, 0.10, 0.08, 0.07, 0.05])
 MSK = 3 * 3600
+FCR_WINDOW_SEC = 7 * 86400        # METRICS.md `fcr_window_days` default
+EDGE_SHARE = 0.3                  # repeats placed within an hour of the window edge (half in, half out)
+HISTORY_DAYS = 9                  # earlier appeals kept for repeat lookups (window + edge + margin)
 
 
 def _categories(service: str) -> tuple[str, ...]:
@@ -42,8 +53,38 @@ class AppealMaker:
         self.login = login_of_resource
         self.all_categories = sorted({c for cats in CATEGORIES.values() for c in cats})
         self.next_id = 10_000_001
+        self.history: list[dict] = []     # per day: territory, created, acct, category of its appeals
 
-    def day(self, rng: np.random.Generator, contacts: dict, facts: dict) -> tuple[dict, pd.DataFrame]:
+    def _repeats(self, rng: np.random.Generator, created: np.ndarray, acct: np.ndarray,
+                 eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Turn a share of eligible appeals into repeats of earlier ones: returns (acct, category or "")."""
+        category = np.full(len(created), "", dtype=object)
+        if not self.history:
+            return acct, category
+        h = {k: np.concatenate([d[k] for d in self.history]) for k in self.history[0]}
+        terr = self.acc.territory[acct]
+        rep = eligible & (rng.random(len(created)) < self.params.repeat_caller_share)
+        edge = rng.random(len(created)) < EDGE_SHARE
+        gap = np.where(edge, FCR_WINDOW_SEC + rng.integers(-3600, 3600, len(created)),
+                       rng.integers(1800, FCR_WINDOW_SEC - 3600, len(created)))
+        target = created - gap
+        acct = acct.copy()
+        for t in np.unique(terr[rep]):
+            hm = np.flatnonzero(h["terr"] == t)
+            if not len(hm):
+                continue
+            hm = hm[np.argsort(h["created"][hm], kind="stable")]
+            m = np.flatnonzero(rep & (terr == t))
+            # The latest earlier appeal at or before the target moment (so the gap is at least the target).
+            pos = np.searchsorted(h["created"][hm], target[m], side="right") - 1
+            ok = pos >= 0
+            src = hm[pos[ok]]
+            acct[m[ok]] = h["acct"][src]
+            category[m[ok]] = h["category"][src]
+        return acct, category
+
+    def day(self, rng: np.random.Generator, contacts: dict, facts: dict,
+            chats: DayChats | None = None) -> tuple[dict, pd.DataFrame]:
         p = self.params
         handled = np.flatnonzero(facts["handled"])
         session = contacts["session"]
@@ -67,11 +108,13 @@ class AppealMaker:
                         self.q_terr[q])
         acct = pick(rng, self.acc, terr)
         created = contacts["answer_ms"][src] // 1000 + rng.integers(15, 180, k)
+        acct, call_cat = self._repeats(rng, created, acct, np.ones(k, dtype=bool))
         login = np.array([self.login.get(int(r), "") for r in contacts["agent"][src]], dtype=object)
-        call = {"created": created, "channel": np.full(k, "call"), "ref": ref.astype(str), "ref_empty": empty,
-                "acct": acct, "service": self.q_service[q], "login": login}
         # Matched: the reference is a handled contact of this day (each contact counted once).
         valid = ~wrong & ~empty & ~to_aband
+        call = {"created": created, "channel": np.full(k, "call"), "ref": ref.astype(str), "ref_empty": empty,
+                "acct": acct, "service": self.q_service[q], "login": login, "handled": valid,
+                "category": call_cat}
         matched_contacts = np.unique(src[valid])
         is_matched = np.zeros(len(session), dtype=bool)
         is_matched[matched_contacts] = True
@@ -81,11 +124,25 @@ class AppealMaker:
                       np.where(rng.random(m) < 0.5, "office", "web"))
         o_acct = rng.integers(0, len(self.acc.account_id), m)
         lo = int(contacts["t0"].min() // 1000) if len(session) else 0
-        other = {"created": lo + rng.integers(0, 86400, m), "channel": ch, "ref": np.full(m, ""),
+        o_created = lo + rng.integers(0, 86400, m)
+        o_acct, o_cat = self._repeats(rng, o_created, o_acct, np.ones(m, dtype=bool))
+        other = {"created": o_created, "channel": ch, "ref": np.full(m, ""),
                  "ref_empty": np.ones(m, dtype=bool), "acct": o_acct,
-                 "service": self.s_codes[rng.integers(0, len(self.s_codes), m)], "login": np.full(m, "", dtype=object)}
-        rows = {key: np.concatenate([call[key], other[key]]) for key in call}
+                 "service": self.s_codes[rng.integers(0, len(self.s_codes), m)], "login": np.full(m, "", dtype=object),
+                 "handled": np.zeros(m, dtype=bool), "category": o_cat}
+        parts = [call, other]
+        if chats is not None:
+            reg = np.flatnonzero((chats.status == SERVED) & (rng.random(len(chats.chat_id)) < p.chat_register_share))
+            parts.append({"created": chats.closed[reg] + rng.integers(10, 120, len(reg)),
+                          "channel": np.full(len(reg), "chat"), "ref": chats.chat_id[reg].astype(str),
+                          "ref_empty": np.zeros(len(reg), dtype=bool), "acct": chats.acct[reg],
+                          "service": chats.service[reg], "login": chats.login[reg].astype(object),
+                          "handled": np.ones(len(reg), dtype=bool), "category": chats.topic[reg].astype(object)})
+        rows = {key: np.concatenate([part[key] for part in parts]) for key in call}
         appeals = self._rows(rng, rows)
+        self.history.append({"terr": self.acc.territory[appeals["acct"]], "created": appeals["created_utc"],
+                             "acct": appeals["acct"], "category": appeals["category"]})
+        self.history = self.history[-HISTORY_DAYS:]
 
         # Reconciliation facts: handled contacts on the CMS side, call appeals placed per METRICS.md.
         svc_of_contact = self.q_service[facts["q"]]
@@ -112,7 +169,7 @@ class AppealMaker:
                                               rng.integers(3600, 5 * 86400, n))
         cats = [_categories(s) for s in r["service"]]
         pick_c = rng.random(n)
-        category = np.array([c[int(x * len(c))] for c, x in zip(cats, pick_c)])
+        category = np.array([given or c[int(x * len(c))] for c, x, given in zip(cats, pick_c, r["category"])])
         comment = np.where(rng.random(n) < self.params.comment_share,
                            np.array(COMMENTS)[rng.integers(0, len(COMMENTS), n)], "")
         return {
@@ -123,7 +180,7 @@ class AppealMaker:
             "service_code": r["service"], "category": category,
             "subcategory": np.array(SUBCATEGORIES)[rng.integers(0, len(SUBCATEGORIES), n)], "status": status,
             "resolved_msk": resolved_at + MSK, "resolved": resolved, "operator_login": r["login"].astype(str),
-            "comment": comment, "created_utc": r["created"],
+            "comment": comment, "created_utc": r["created"], "acct": acct, "handled": r["handled"].astype(bool),
         }
 
 

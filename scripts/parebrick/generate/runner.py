@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rich.progress import Progress
 
-from parebrick.generate import calls, chats, crm, customers, dictionaries, uccx, workforce
+from parebrick.generate import calls, chats, crm, customers, dictionaries, funnel as funnel_truth, uccx, workforce
 from parebrick.generate.csvout import Inbox, date_str, insert_lines, to_csv_bytes, ts_sec
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream
@@ -87,6 +87,7 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
     login_of_resource = {int(r): wf.op_login[v[0]] for r, v in zip(res_ids, wf.versions)}
     appeals = crm.AppealMaker(dicts.queues, dicts.territories, dicts.products, dicts.services, accounts, params,
                               login_of_resource)
+    funnel = funnel_truth.Funnel(dicts.territories, dicts.products, accounts)
     chat_maker = chats.ChatMaker(appeals.q_service, appeals.q_terr, appeals.q_national, appeals.t_code,
                                  wf.slot_team, accounts, params)
     edited = int(stream(spec.seed, "queue-edit").integers(0, len(dicts.queues)))
@@ -190,10 +191,11 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
             next_session = day.next_session
             facts = truth.add_day(day.contacts, day.qrows, day.arows)
             arng = stream(spec.seed, "crm", d)
-            ap, recon = appeals.day(arng, day.contacts, facts)
-            truth.add_recon(recon)
             holder_logins = np.array([login_of_resource[int(r)] for r in wf.holder_resource[d]], dtype=object)
-            chat_maker.day(stream(spec.seed, "chats", d), day.contacts, holder_logins)
+            day_chats = chat_maker.day(stream(spec.seed, "chats", d), day.contacts, holder_logins)
+            ap, recon = appeals.day(arng, day.contacts, facts, day_chats)
+            truth.add_recon(recon)
+            funnel.add_appeals(ap)
             for xd in np.unique(uccx.msk_day(ap["created_utc"] * 1000)):
                 m = uccx.msk_day(ap["created_utc"] * 1000) == xd
                 crm_buf[int(xd)].append({k: v[m] for k, v in ap.items()})
@@ -232,6 +234,9 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
     sd.to_csv(truth_dir / "v_cc_service_daily.csv", index=False, lineterminator="\n")
     rc = truth.reconciliation(dicts.services)
     rc.to_csv(truth_dir / "v_crm_cms_reconciliation_daily.csv", index=False, lineterminator="\n")
+    fn = funnel.frame()
+    fn.to_csv(truth_dir / "v_appeal_funnel_monthly.csv", index=False, lineterminator="\n")
+    (truth_dir / "README.md").write_text(truth_readme(), encoding="utf-8")
     manifest = {
         "generator": "parebrick generate",
         "arguments": {"start_date": spec.start_date.isoformat(), "days": spec.days,
@@ -244,6 +249,8 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
         "defect_counts": defects.summary(),
         "truth": {"v_cc_service_daily": "truth/v_cc_service_daily.csv",
                   "v_crm_cms_reconciliation_daily": "truth/v_crm_cms_reconciliation_daily.csv",
+                  "v_appeal_funnel_monthly": "truth/v_appeal_funnel_monthly.csv",
+                  "definitions": "truth/README.md",
                   "rounding": "means and percentages rounded to 6 decimals; empty = NULL"},
         "files": inbox.files,
         "omnichat": {"file": "omnichat/chats.jsonl", "chats": n_chats, "versions": n_versions,
@@ -252,6 +259,23 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
                                        encoding="utf-8")
     return manifest
+
+
+def truth_readme() -> str:
+    """truth/README.md: how the truth files are computed (the funnel's choices are in funnel.py)."""
+    from parebrick.generate import funnel as funnel_module, truth as truth_module
+    return ("# Ground truth\n\n"
+            "Computed by `parebrick generate` from the simulation's own events in Python, never by reading the\n"
+            "extracts back and never by SQL. UTF-8, comma-separated, empty = NULL, column names as in\n"
+            "shared METRICS.md's published views; the rows are what the warehouse must produce from the inbox.\n\n"
+            "## v_cc_service_daily, v_crm_cms_reconciliation_daily\n\n" + _dedent(truth_module.__doc__) +
+            "\n## v_appeal_funnel_monthly\n\n" + _dedent(funnel_module.__doc__))
+
+
+def _dedent(doc: str | None) -> str:
+    import textwrap
+    first, _, rest = (doc or "").partition("\n")
+    return first.strip() + "\n" + textwrap.dedent(rest).strip() + "\n"
 
 
 def _tail_start(xday: int, minutes: int) -> str:
