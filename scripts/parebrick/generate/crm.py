@@ -195,3 +195,44 @@ def appeal_columns(a: dict) -> dict:
             "category": a["category"], "subcategory": a["subcategory"], "status": a["status"],
             "resolved_at": ts_ru(a["resolved_msk"], missing=~a["resolved"]), "operator_login": text(a["operator_login"]),
             "comment": text(a["comment"])}
+
+
+SCRIPT_STEPS = {
+    "default": ("identify", "verify_account", "clarify_request", "consult", "offer", "confirm", "close"),
+    "tech": ("identify", "verify_account", "check_line", "check_equipment", "reboot_guide", "create_ticket", "close"),
+    "sales": ("identify", "needs", "offer_tariff", "check_address", "book_installation", "close"),
+    "collections": ("identify", "verify_account", "debt_info", "payment_options", "promise_to_pay", "close"),
+    "retention": ("identify", "reason", "retention_offer", "confirm", "close"),
+}
+RESULTS = np.array(["done", "skipped", "failed"])
+
+
+def script_runs(rng: np.random.Generator, a: dict, first_run_id: int,
+                share: float) -> tuple[dict, np.ndarray, int]:
+    """Operator script runs of call and chat appeals: a run per appeal (for `share` of them), one row per
+    step, steps back to back ending when the appeal is created. Returns (columns, the appeal's creation in
+    UTC seconds per row — the export day follows the appeal's, next run id); times are Moscow time in the
+    CRM's `DD.MM.YYYY HH:MM:SS` form."""
+    cand = np.flatnonzero(np.isin(a["channel"], ["call", "chat"]) & (rng.random(len(a["appeal_id"])) < share))
+    keys = [next((k for k in ("tech", "sales", "collections", "retention") if s.startswith(k)), "default")
+            for s in a["service_code"][cand]]
+    full = np.array([len(SCRIPT_STEPS[k]) for k in keys], dtype=np.int64)
+    # An aborted script stops early (the caller's problem was solved or the call dropped).
+    n_steps = np.where(rng.random(len(cand)) < 0.15, rng.integers(2, np.maximum(full, 3)), full)
+    n_steps = np.minimum(n_steps, full)
+    run = np.repeat(np.arange(len(cand)), n_steps)
+    step_no = np.arange(len(run)) - np.repeat(np.cumsum(n_steps) - n_steps, n_steps) + 1
+    step_code = np.array([SCRIPT_STEPS[keys[r]][s - 1] for r, s in zip(run, step_no)], dtype=object)
+    dur = rng.integers(10, 120, len(run))
+    total = np.bincount(run, weights=dur, minlength=len(cand)).astype(np.int64)
+    ends = np.cumsum(dur) - np.repeat(np.cumsum(total) - total, n_steps)   # seconds since run start
+    created = a["created_msk"][cand]
+    start0 = created - total - rng.integers(5, 60, len(cand))
+    finished = start0[run] + ends
+    started = finished - dur
+    result = RESULTS[rng.choice(3, len(run), p=[0.9, 0.07, 0.03])]
+    code = np.array(["SCR_" + k.upper() for k in keys], dtype=object)
+    cols = {"run_id": first_run_id + run, "appeal_id": a["appeal_id"][cand][run], "script_code": code[run],
+            "step_no": step_no, "step_code": step_code, "started_at": ts_ru(started), "finished_at": ts_ru(finished),
+            "result": result}
+    return cols, a["created_utc"][cand][run], first_run_id + len(cand)

@@ -84,6 +84,8 @@ class SimParams:
     email_per_call: float = 0.05            # email appeals per call
     office_web_per_call: float = 0.03       # office and web appeals per call
     comment_share: float = 0.35             # appeals with a free-text comment
+    appeal_update_share: float = 0.15       # resolved appeals first exported unresolved, re-sent when resolved
+    script_run_share: float = 0.6           # call and chat appeals with an operator script run
     # Billing
     subscribers_per_daily_call: int = 12    # the subscriber base relative to daily calls
     churn_monthly: float = 0.012            # accounts deactivated per month

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rich.progress import Progress
 
-from parebrick.generate import calls, chats, crm, customers, dictionaries, funnel as funnel_truth, uccx, workforce
+from parebrick.generate import billing, calls, chats, crm, customers, dictionaries, funnel as funnel_truth, uccx, workforce
 from parebrick.generate.csvout import Inbox, date_str, insert_lines, to_csv_bytes, ts_sec
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream
@@ -96,6 +96,7 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
 
     buffers: dict[str, dict[int, list[pa.Table]]] = {k: defaultdict(list) for k in UCCX_TABLES}
     crm_buf: dict[int, list[dict]] = defaultdict(list)
+    runs_buf: dict[int, list[pa.Table]] = defaultdict(list)
     first_xday = wf.start_day - 1
     last_xday = wf.start_day + spec.days
     dup_day, overlap_day, malformed_day = first_xday + 2, first_xday + 3, first_xday + 4
@@ -152,6 +153,13 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
                 defects.add("duplicate_file", table, name + "_resend", rows, f"byte-identical copy of {name}")
 
     def flush_crm(xday: int) -> None:
+        run_parts = runs_buf.pop(xday, [])
+        if run_parts:
+            runs = pa.concat_tables(run_parts)
+            runs = runs.take(pc.sort_indices(runs, [("run_id", "ascending"), ("step_no", "ascending")]))
+            inbox.write("crm", "script_runs", f"script_runs_{_day_name(xday)}",
+                        to_csv_bytes({c: runs[c] for c in runs.column_names}, delimiter=";", encoding="cp1251"),
+                        runs.num_rows)
         parts = crm_buf.pop(xday, [])
         if not parts:
             return
@@ -161,6 +169,9 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
         data = to_csv_bytes(crm.appeal_columns(a), delimiter=";", encoding="cp1251")
         name = f"appeals_{_day_name(xday)}"
         rows = len(a["appeal_id"])
+        if a["update"].any():
+            defects.add("redelivered_updated", "appeals", name, int(a["update"].sum()),
+                        "appeals exported earlier unresolved, re-sent with their final status (latest file wins)")
         if xday == malformed_day:
             first = data.split(b"\r\n")[0]
             lines = []
@@ -184,6 +195,7 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
             defects.add("duplicate_file", "appeals", name + "_resend", rows, f"byte-identical copy of {name}")
 
     next_session = SESSION_BASE
+    next_run = 5_000_001
     with Progress(disable=not progress, transient=False) as bar:
         task = bar.add_task("simulating days", total=spec.days)
         for d in range(spec.days):
@@ -196,9 +208,12 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
             ap, recon = appeals.day(arng, day.contacts, facts, day_chats)
             truth.add_recon(recon)
             funnel.add_appeals(ap)
-            for xd in np.unique(uccx.msk_day(ap["created_utc"] * 1000)):
-                m = uccx.msk_day(ap["created_utc"] * 1000) == xd
-                crm_buf[int(xd)].append({k: v[m] for k, v in ap.items()})
+            _buffer_appeals(ap, stream(spec.seed, "appeal-updates", d), params.appeal_update_share, crm_buf)
+            runs, run_created, next_run = crm.script_runs(stream(spec.seed, "script-runs", d), ap, next_run,
+                                                          params.script_run_share)
+            run_tab, run_day = pa.table(runs), uccx.msk_day(run_created * 1000)
+            for xd in np.unique(run_day):
+                runs_buf[int(xd)].append(run_tab.filter(pa.array(run_day == xd)))
             s, nd = day.contacts["session"], day.contacts["node"]
             trng = stream(spec.seed, "uccx-text", d)
             tables = {"ccd": (uccx.ccd_table(day.legs, qv, trng, ext_of_resource), day.legs["start"]),
@@ -213,16 +228,21 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
             for xd in sorted(set(buffers["ccd"]) | set(buffers["cqd"]) | set(buffers["acd"])):
                 if xd <= complete:
                     flush_uccx(xd)
-            for xd in sorted(crm_buf):
+            for xd in sorted(set(crm_buf) | set(runs_buf)):
                 if xd <= complete:
                     flush_crm(xd)
             bar.advance(task)
         for xd in sorted(set(buffers["ccd"]) | set(buffers["cqd"]) | set(buffers["acd"])):
             flush_uccx(xd)
-        for xd in sorted(crm_buf):
+        for xd in sorted(set(crm_buf) | set(runs_buf)):
             flush_crm(xd)
 
     _write_static(inbox, dicts, wf, qv, accounts, spec, defects)
+    b2b = dicts.products["segment"].to_numpy() == "b2b"
+    for month, cols, rows in billing.charges(accounts, spec.seed, wf.start_day, spec.days, b2b):
+        inbox.write("brm", "charges", f"charges_{month.replace('-', '')}", to_csv_bytes(cols), rows)
+    for month, cols, rows in billing.payments(accounts, spec.seed, wf.start_day, spec.days):
+        inbox.write("brm", "payments", f"payments_{month.replace('-', '')}", to_csv_bytes(cols), rows)
     chat_items = chat_maker.items()
     n_chats, n_versions = chat_maker.version_count()
     chats.write_jsonl(chat_items, out / "omnichat" / "chats.jsonl")
@@ -259,6 +279,29 @@ def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = Tr
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
                                        encoding="utf-8")
     return manifest
+
+
+def _buffer_appeals(ap: dict, rng: np.random.Generator, share: float, crm_buf: dict[int, list[dict]]) -> None:
+    """Queue the day's appeals for their Moscow-day files. A share of appeals resolved more than an hour after
+    creation is exported first as still open (`in_progress` or `escalated`, no `resolved_at`) and again, with
+    the final status, in the file of the day it was resolved (at least the next file): the latest file wins."""
+    n = len(ap["appeal_id"])
+    late = ap["resolved"] & (ap["resolved_msk"] - ap["created_msk"] > 3600) & (rng.random(n) < share)
+    interim = dict(ap)
+    interim["status"] = np.where(late, np.array(["in_progress", "escalated"])[rng.integers(0, 2, n)], ap["status"])
+    interim["resolved"] = ap["resolved"] & ~late
+    interim["update"] = np.zeros(n, dtype=bool)
+    created_day = uccx.msk_day(ap["created_utc"] * 1000)
+    for xd in np.unique(created_day):
+        m = created_day == xd
+        crm_buf[int(xd)].append({k: v[m] for k, v in interim.items()})
+    final = {k: v[late] for k, v in ap.items()}
+    final["update"] = np.ones(int(late.sum()), dtype=bool)
+    resolved_utc = final["resolved_msk"] - crm.MSK
+    update_day = np.maximum(uccx.msk_day(resolved_utc * 1000), created_day[late] + 1)
+    for xd in np.unique(update_day):
+        m = update_day == xd
+        crm_buf[int(xd)].append({k: v[m] for k, v in final.items()})
 
 
 def truth_readme() -> str:
