@@ -151,7 +151,7 @@ def _settings(table: Table, limits: Limits, errors_path: str, *, parallel: bool)
         "input_format_skip_unknown_fields": 0,
         "input_format_csv_skip_trailing_empty_lines": 1,
         "input_format_csv_trim_whitespaces": 0,  # text arrives as written, spaces included
-        # The extracts have no NULL marker (missing is empty); a literal \\N in a comment is text.
+        # The extracts have no NULL marker (missing is empty); a comment that reads \N is text.
         "format_csv_null_representation": "\x00",
         "input_format_allow_errors_num": limits.max_bad_rows,
         "input_format_allow_errors_ratio": limits.max_bad_ratio,
@@ -159,6 +159,7 @@ def _settings(table: Table, limits: Limits, errors_path: str, *, parallel: bool)
         "input_format_parallel_parsing": 1 if parallel else 0,
         # One stream keeps rows in file order, so rowNumberInAllBlocks() is the record number.
         "max_threads": 1,
+        "parallel_view_processing": 1,
     }
 
 
@@ -240,8 +241,8 @@ def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, land
             errors = _read_errors(exact_errors, table)
             _shift_row_numbers(client, table, batch_id, [row for row, _, _ in errors])
             _quarantine(client, table, batch_id, source, loaded_at, errors)
-    loaded, invalid = batch_counts(client, batch_id)
-    return CsvResult(loaded, invalid + len(errors))
+    loaded, rejected = batch_counts(client, table, batch_id)
+    return CsvResult(loaded, rejected)
 
 
 def _shift_row_numbers(client: Client, table: Table, batch_id: uuid.UUID, skipped_rows: list[int]) -> None:

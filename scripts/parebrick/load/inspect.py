@@ -120,7 +120,7 @@ def inspect_file(path: Path, table: Table) -> FileFacts:
                 except UnicodeDecodeError as exc:
                     raise FileRejected(f"not valid {encoding}: byte 0x{chunk[exc.start]:02x} at offset "
                                        f"{offset + exc.start}") from None
-        if utf8_ok:
+        if utf8_ok and not (chunk.isascii() and not utf8.getstate()[0]):
             try:
                 utf8.decode(chunk)
             except UnicodeDecodeError as exc:

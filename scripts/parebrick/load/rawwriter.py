@@ -2,7 +2,7 @@
 
 A CSV batch is one `INSERT … SELECT FROM file()` into a landing table (engine Null: it stores nothing).
 Materialized views on it send rows without a rejection reason to `raw.<group>__<table>`, the others to
-`raw.load_rejected_rows`, and count both per batch: one pass over the file, whatever it holds.
+`raw.load_rejected_rows`: one pass over the file, whatever it holds.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from parebrick.load.sql import (
     nullable, qualified, raw_columns,
 )
 
-COUNTS_TABLE = "batch_counts"
 REASON = "_reject_reason"
 RAW_TEXT = "_raw_text"
 
@@ -37,23 +36,33 @@ def _landing_names(table: Table) -> tuple[str, str, str]:
 def ensure_bookkeeping(client: Client, cluster: str | None = None) -> None:
     for statement in bookkeeping_ddl(cluster):
         client.command(statement)
-    client.command(
-        f"CREATE TABLE IF NOT EXISTS {qualified(LOADER_DATABASE, COUNTS_TABLE)} "
-        "(batch_id UUID, loaded UInt64, rejected UInt64) ENGINE = SummingMergeTree ORDER BY batch_id"
-    )
+
+
+def ensure_raw_tables(client: Client, tables: list[Table], cluster: str | None = None) -> None:
+    """Create missing raw tables, and add the registry's new columns to existing ones."""
+    existing: dict[str, set[str]] = {}
+    for table_name, column in client.query(
+        "SELECT table, name FROM system.columns WHERE database = {db:String}", parameters={"db": RAW_DATABASE}
+    ).result_rows:
+        existing.setdefault(table_name, set()).add(column)
+    for table in tables:
+        if table.raw_name not in existing:
+            client.command(create_raw_table(table, cluster))
+            continue
+        missing = [c for c in raw_columns(table) if c.name not in existing[table.raw_name]]
+        if missing:
+            additions = ", ".join(f"ADD COLUMN IF NOT EXISTS {ident(c.name)} {c.type}" for c in missing)
+            client.command(f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)} {additions}")
 
 
 def ensure_raw_table(client: Client, table: Table, cluster: str | None = None) -> None:
-    """Create the raw table, or add the registry's new columns to an existing one."""
-    client.command(create_raw_table(table, cluster))
-    additions = ", ".join(f"ADD COLUMN IF NOT EXISTS {ident(c.name)} {c.type}" for c in raw_columns(table))
-    client.command(f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)} {additions}")
+    ensure_raw_tables(client, [table], cluster)
 
 
 def ensure_landing(client: Client, table: Table) -> str:
     """(Re)create the landing of `table` and its routing views; returns the landing's qualified name."""
     landing, to_raw, to_rejected = _landing_names(table)
-    for view in (to_raw, to_rejected, f"{table.raw_name}__counts"):
+    for view in (to_raw, to_rejected):
         client.command(f"DROP VIEW IF EXISTS {qualified(LOADER_DATABASE, view)}")
     client.command(f"DROP TABLE IF EXISTS {qualified(LOADER_DATABASE, landing)}")
     columns = landing_columns(table)
@@ -78,19 +87,14 @@ def ensure_landing(client: Client, table: Table) -> str:
         f"{ident(RAW_TEXT)} AS raw_text, {ident(REASON)} AS reason, _loaded_at AS rejected_at "
         f"FROM {qualified(LOADER_DATABASE, landing)} WHERE {ident(REASON)} != ''"
     )
-    client.command(
-        f"CREATE MATERIALIZED VIEW {qualified(LOADER_DATABASE, table.raw_name + '__counts')} "
-        f"TO {qualified(LOADER_DATABASE, COUNTS_TABLE)} AS SELECT _batch_id AS batch_id, "
-        f"countIf({ident(REASON)} = '') AS loaded, countIf({ident(REASON)} != '') AS rejected "
-        f"FROM {qualified(LOADER_DATABASE, landing)} GROUP BY _batch_id"
-    )
     return qualified(LOADER_DATABASE, landing)
 
 
-def batch_counts(client: Client, batch_id: object) -> tuple[int, int]:
-    """(rows loaded, rows rejected by validation) that went through the landing for a batch."""
-    rows = client.query(
-        f"SELECT sum(loaded), sum(rejected) FROM {qualified(LOADER_DATABASE, COUNTS_TABLE)} "
-        "WHERE batch_id = {batch:UUID}", parameters={"batch": str(batch_id)},
-    ).result_rows
-    return (int(rows[0][0] or 0), int(rows[0][1] or 0)) if rows else (0, 0)
+def batch_counts(client: Client, table: Table, batch_id: object) -> tuple[int, int]:
+    """(rows in the raw table, rows in the quarantine) that a batch wrote."""
+    params = {"batch": str(batch_id), "table": table.raw_name}
+    loaded = client.query(f"SELECT count() FROM {qualified(RAW_DATABASE, table.raw_name)} WHERE _batch_id = {{batch:UUID}}",
+                          parameters=params).result_rows[0][0]
+    rejected = client.query(f"SELECT count() FROM {qualified(RAW_DATABASE, REJECTED_TABLE)} "
+                            "WHERE table_name = {table:String} AND batch_id = {batch:UUID}", parameters=params).result_rows[0][0]
+    return int(loaded), int(rejected)

@@ -89,8 +89,7 @@ def discover(inbox: Path, only: set[str] | None = None) -> tuple[list[tuple[Tabl
 def prepare(client: Client, cluster: str | None = None) -> None:
     """Create the bookkeeping tables and every raw table of the registry (so staging finds them all)."""
     rawwriter.ensure_bookkeeping(client, cluster)
-    for table in TABLES.values():
-        rawwriter.ensure_raw_table(client, table, cluster)
+    rawwriter.ensure_raw_tables(client, list(TABLES.values()), cluster)
 
 
 def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exclusive: bool = True,

@@ -67,7 +67,9 @@ def create_raw_table(table: Table, cluster: str | None = None) -> str:
     order = ", ".join(ident(name) for name in table.key)
     return (
         f"CREATE TABLE IF NOT EXISTS {qualified(RAW_DATABASE, table.raw_name)}{on_cluster} (\n"
-        f"    {column_defs(raw_columns(table))}\n)\nENGINE = {engine}{partition}\nORDER BY ({order})\n"
+        f"    {column_defs(raw_columns(table))},\n"
+        # Finding a batch's rows (counting, cleaning up) skips every granule written by other batches.
+        f"    INDEX _batch_id_minmax _batch_id TYPE minmax GRANULARITY 1\n)\nENGINE = {engine}{partition}\nORDER BY ({order})\n"
         f"COMMENT {literal(table.description)}"
     )
 
