@@ -14,14 +14,12 @@ from parebrick.generate.crm import FCR_WINDOW_SEC
 from parebrick.generate.customers import Accounts
 from parebrick.generate.funnel import FUNNEL_COLUMNS, Funnel
 
-# Ten days across a month boundary, so there is history for repeats at the 7-day edge and two months.
-SPEC = dict(start_date=dt.date(2025, 1, 24), days=10, calls_per_day=2500, seed=3)
+SPEC = dict(start_date=dt.date(2025, 1, 24), days=10, calls_per_day=2500, seed=3)   # as conftest.RUN10
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> tuple[Path, dict, pd.DataFrame]:
-    out = tmp_path_factory.mktemp("funnel")
-    manifest = generate(RunSpec(out=out, **SPEC), progress=False)
+def run(run10) -> tuple[Path, dict, pd.DataFrame]:
+    out, manifest = run10
     frame = pd.read_csv(out / "truth" / "v_appeal_funnel_monthly.csv", dtype={"report_month": str})
     return out, manifest, frame
 

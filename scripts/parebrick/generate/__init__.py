@@ -4,10 +4,15 @@
   DIR/inbox/cms/uccx_{contact_call_detail,contact_queue_detail,agent_connection_detail}/<UCCX table>_<YYYYMMDD>.csv
         one extract per Moscow-time day of the contact's start (UTC timestamps inside)
   DIR/inbox/cms/uccx_resource/, uccx_contact_service_queue/     versioned dictionaries (one file)
-  DIR/inbox/crm/appeals/appeals_<YYYYMMDD>.csv                  Windows-1251, `;`, Moscow time
+  DIR/inbox/crm/appeals/appeals_<YYYYMMDD>.csv                  Windows-1251, `;`, Moscow time; appeals
+        resolved later are re-sent with their final status in a later day's file
+  DIR/inbox/crm/script_runs/script_runs_<YYYYMMDD>.csv          same dialect, per day of the appeal
   DIR/inbox/brm/accounts/accounts_<day>_{full,delta,resend}.csv
+  DIR/inbox/brm/{charges,payments}/<table>_<YYYYMM>.csv         one file per month
   DIR/inbox/wfm/{staff,schedules,forecasts}/...
+  DIR/omnichat/chats.jsonl                                      every chat version, for `parebrick omnichat-api`
   DIR/truth/v_cc_service_daily.csv, v_crm_cms_reconciliation_daily.csv   ground truth (see truth.py)
+  DIR/truth/v_appeal_funnel_monthly.csv, README.md                        funnel truth (see funnel.py)
   DIR/manifest.json                                                       arguments, files, planted defects
 """
 

@@ -4,6 +4,7 @@ Output layout under `--out DIR`:
   DIR/inbox/<group>/<table>/<file>.csv[.gz]   the landing zone, formats per SOURCES.md
   DIR/truth/v_cc_service_daily.csv            ground truth, view column names (UTF-8, comma, NULL = empty)
   DIR/truth/v_crm_cms_reconciliation_daily.csv
+  DIR/truth/v_appeal_funnel_monthly.csv, DIR/truth/README.md (how each truth column is computed)
   DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
   DIR/manifest.json                           arguments, files, planted defects with counts
 UCCX extracts are cut per Moscow-time day of the contact's start; CRM appeals per Moscow day of creation.
