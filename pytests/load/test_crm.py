@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import load, put, rows
+from loadkit import client, load, put, rows, warehouse_dir  # noqa: F401 (fixtures)
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +22,8 @@ APPEALS = get("crm.appeals")
 HEADER = list(APPEALS.column_names)
 
 
-def appeal(appeal_id: str, created: str, comment: str = "", resolved: str = "") -> list[str]:
-    return [appeal_id, created, "call", "1000000013411", "500", "300", "MSK", "internet", "b2c_support",
+def appeal(appeal_id: str | int, created: str, comment: str = "", resolved: str = "") -> list[str]:
+    return [str(appeal_id), created, "call", "1000000013411", "500", "300", "MSK", "internet", "b2c_support",
             "Смена тарифа", "первичное", "resolved" if resolved else "new", resolved, "ivanova.aa1", comment]
 
 
@@ -38,26 +38,26 @@ def crm_bytes(records: list[list[str]]) -> bytes:
 def test_crm_export_loads_in_utc_with_russian_text(client, tmp_path):
     comment = 'Клиент: "нет связи"; просит перезвонить\r\nвторая строка'
     put(tmp_path, "crm.appeals", "appeals_1.csv",
-        crm_bytes([appeal("A1", "15.01.2025 00:08:43", comment, "15.01.2025 02:00:00"), appeal("A2", "01.07.2025 12:00:00")]))
+        crm_bytes([appeal(9001, "15.01.2025 00:08:43", comment, "15.01.2025 02:00:00"), appeal(9002, "01.07.2025 12:00:00")]))
     result = load(client, tmp_path)
     assert result.ok, result
     got = rows(client, "SELECT appeal_id, created_at, resolved_at, category, comment FROM raw.crm__appeals "
-                       "WHERE appeal_id IN ('A1', 'A2') ORDER BY appeal_id")
+                       "WHERE appeal_id IN (9001, 9002) ORDER BY appeal_id")
     assert got == [
-        ("A1", datetime(2025, 1, 14, 21, 8, 43), datetime(2025, 1, 14, 23, 0), "Смена тарифа", comment),
-        ("A2", datetime(2025, 7, 1, 9, 0), None, "Смена тарифа", ""),
+        (9001, datetime(2025, 1, 14, 21, 8, 43), datetime(2025, 1, 14, 23, 0), "Смена тарифа", comment),
+        (9002, datetime(2025, 7, 1, 9, 0), None, "Смена тарифа", ""),
     ]
 
 
 def test_a_crm_export_in_utf8_is_rejected_whole(client, tmp_path):
-    put(tmp_path, "crm.appeals", "appeals_utf8.csv", crm_bytes([appeal("U1", "15.01.2025 00:08:43")]).decode("cp1251"))
+    put(tmp_path, "crm.appeals", "appeals_utf8.csv", crm_bytes([appeal(9003, "15.01.2025 00:08:43")]).decode("cp1251"))
     result = load(client, tmp_path)
     assert result.outcomes[0].status == "rejected" and "UTF-8" in result.outcomes[0].reason
 
 
 def test_a_bad_crm_date_is_quarantined_and_decoded(client, tmp_path):
     put(tmp_path, "crm.appeals", "appeals_bad.csv",
-        crm_bytes([appeal("D1", "15.01.2025 00:08:43"), appeal("D2", "вчера", "тест")]))
+        crm_bytes([appeal(9004, "15.01.2025 00:08:43"), appeal(9005, "вчера", "тест")]))
     result = load(client, tmp_path)
     o = result.outcomes[0]
     assert (o.rows_read, o.rows_loaded, o.rows_rejected) == (2, 1, 1)
@@ -106,7 +106,7 @@ def test_crm_rows_round_trip(client, records):
     with tempfile.TemporaryDirectory() as directory:
         inbox = Path(directory)
         tag = uuid.uuid4().hex[:12]
-        lines = [appeal(f"{tag}-{i}", moment.strftime("%d.%m.%Y %H:%M:%S"), comment)
+        lines = [appeal(i + 1, moment.strftime("%d.%m.%Y %H:%M:%S"), comment)
                  for i, (moment, comment, _) in enumerate(records)]
         for line, (_, _, category) in zip(lines, records):
             line[9] = category

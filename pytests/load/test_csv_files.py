@@ -6,7 +6,7 @@ import gzip
 from pathlib import Path
 
 import pytest
-from conftest import load, put, rows
+from loadkit import client, load, put, rows, warehouse_dir  # noqa: F401 (fixtures)
 
 PAYMENTS = "payment_id,account_id,paid_at,amount_rub,method\n"
 PAY = "brm.payments"
@@ -22,19 +22,19 @@ def batch_row(client, batch_id):
 
 
 def test_clean_file_loads_with_row_numbers_and_metadata(client, tmp_path):
-    put(tmp_path, PAY, "p1.csv", PAYMENTS + "P1,A1,2025-01-02 10:00:00,10.50,card\nP2,A2,2025-02-01 00:00:00,1,cash\n")
+    put(tmp_path, PAY, "p1.csv", PAYMENTS + "101,1,2025-01-02 10:00:00,10.50,card\n102,2,2025-02-01 00:00:00,1,cash\n")
     result = load(client, tmp_path)
     assert result.ok
     o = outcome_of(result, "p1.csv")
     assert (o.status, o.rows_read, o.rows_loaded, o.rows_rejected) == ("loaded", 2, 2, 0)
     assert rows(client, "SELECT payment_id, toString(amount_rub), _source, _source_row FROM raw.brm__payments "
                         "WHERE _batch_id = {b:UUID} ORDER BY _source_row", b=o.batch_id) == [
-        ("P1", "10.5", "brm/payments/p1.csv", 1), ("P2", "1", "brm/payments/p1.csv", 2)]
+        (101, "10.5", "brm/payments/p1.csv", 1), (102, "1", "brm/payments/p1.csv", 2)]
     assert batch_row(client, o.batch_id)[:4] == ("committed", 2, 2, 0)
 
 
 def test_same_bytes_again_are_skipped_and_change_nothing(client, tmp_path):
-    body = PAYMENTS + "Q1,A1,2025-01-02 10:00:00,3.00,card\n"
+    body = PAYMENTS + "201,1,2025-01-02 10:00:00,3.00,card\n"
     put(tmp_path, PAY, "q.csv", body)
     first = load(client, tmp_path)
     put(tmp_path, PAY, "q_resend.csv", body)
@@ -48,19 +48,19 @@ def test_same_bytes_again_are_skipped_and_change_nothing(client, tmp_path):
 
 
 def test_changed_file_under_the_same_name_is_a_new_extract(client, tmp_path):
-    put(tmp_path, PAY, "same.csv", PAYMENTS + "R1,A1,2025-01-02 10:00:00,3.00,card\n")
+    put(tmp_path, PAY, "same.csv", PAYMENTS + "301,1,2025-01-02 10:00:00,3.00,card\n")
     load(client, tmp_path)
-    put(tmp_path, PAY, "same.csv", PAYMENTS + "R1,A1,2025-01-02 10:00:00,4.00,card\n")
+    put(tmp_path, PAY, "same.csv", PAYMENTS + "301,1,2025-01-02 10:00:00,4.00,card\n")
     result = load(client, tmp_path)
     assert outcome_of(result, "same.csv").status == "loaded"
 
 
 def test_bad_rows_are_quarantined_with_exact_row_numbers(client, tmp_path):
-    lines = [f"B{i},A,2025-01-0{1 + i % 9} 00:00:00,{i}.00,card" for i in range(1, 31)]
-    lines[4] = "B5,A,not-a-date,5.00,card"          # row 5: type error
-    lines[9] = ",A,2025-01-01 00:00:00,1.00,card"   # row 10: empty key
-    lines[19] = "B20,A,2025-01-01 00:00:00"          # row 20: missing fields
-    lines[24] = "B25,A,2025-01-01 00:00:00,xx,card"  # row 25: not a decimal
+    lines = [f"{1000 + i},7,2025-01-0{1 + i % 9} 00:00:00,{i}.00,card" for i in range(1, 31)]
+    lines[4] = "1005,7,not-a-date,5.00,card"         # row 5: not a time
+    lines[9] = ",7,2025-01-01 00:00:00,1.00,card"    # row 10: empty key
+    lines[19] = "1020,7,2025-01-01 00:00:00"         # row 20: missing fields
+    lines[24] = "n/a,7,2025-01-01 00:00:00,25,card"  # row 25: text in a number
     put(tmp_path, PAY, "bad_rows.csv", PAYMENTS + "\n".join(lines) + "\n")
     result = load(client, tmp_path)
     o = outcome_of(result, "bad_rows.csv")
@@ -69,28 +69,29 @@ def test_bad_rows_are_quarantined_with_exact_row_numbers(client, tmp_path):
                             "WHERE batch_id = {b:UUID} ORDER BY source_row", b=o.batch_id)
     assert [r[0] for r in rejected] == [5, 10, 20, 25]
     assert "not-a-date" in rejected[0][1] and "column paid_at: not a valid time" in rejected[0][2]
-    assert rejected[2][1] == "B20,A,2025-01-01 00:00:00" and "less columns" in rejected[2][2]
+    assert rejected[2][1] == "1020,7,2025-01-01 00:00:00" and "less columns" in rejected[2][2]
+    assert rejected[3][1] == "n/a,7,2025-01-01 00:00:00,25,card" and "payment_id" in rejected[3][2]
     assert "required column payment_id is empty" in rejected[1][2]
     assert "\n" not in "".join(r[2] for r in rejected)
     loaded = rows(client, "SELECT payment_id, _source_row FROM raw.brm__payments WHERE _batch_id = {b:UUID} "
                           "ORDER BY _source_row", b=o.batch_id)
-    assert all(pid == f"B{row}" for pid, row in loaded), loaded
+    assert all(pid == 1000 + row for pid, row in loaded), loaded
     assert batch_row(client, o.batch_id)[:4] == ("committed", 30, 26, 4)
 
 
 @pytest.mark.parametrize("name, content, reason", [
     ("empty.csv", b"", "empty file"),
-    ("wrong_delimiter.csv", PAYMENTS.replace(",", ";").encode() + b"P;A;2025-01-01 00:00:00;1;card\n", "wrong delimiter"),
-    ("missing_column.csv", b"payment_id,account_id,paid_at,amount_rub\nP,A,2025-01-01 00:00:00,1\n", "lacks columns"),
-    ("extra_column.csv", PAYMENTS.rstrip().encode() + b",note\nP,A,2025-01-01 00:00:00,1,card,x\n", "does not define: note"),
-    ("cp1251.csv", (PAYMENTS + "P,A,2025-01-01 00:00:00,1,наличные\n").encode("cp1251"), "not valid UTF-8"),
-    ("truncated.csv", (PAYMENTS + "P,A,2025-01-01 00:00:00,1,ca").encode(), "truncated"),
-    ("truncated.csv.gz", gzip.compress((PAYMENTS + "P,A,2025-01-01 00:00:00,1,card\n" * 500).encode())[:-40],
+    ("wrong_delimiter.csv", PAYMENTS.replace(",", ";").encode() + b"1;2;2025-01-01 00:00:00;1;card\n", "wrong delimiter"),
+    ("missing_column.csv", b"payment_id,account_id,paid_at,amount_rub\n1,2,2025-01-01 00:00:00,1\n", "lacks columns"),
+    ("extra_column.csv", PAYMENTS.rstrip().encode() + b",note\n1,2,2025-01-01 00:00:00,1,card,x\n", "does not define: note"),
+    ("cp1251.csv", (PAYMENTS + "1,2,2025-01-01 00:00:00,1,наличные\n").encode("cp1251"), "not valid UTF-8"),
+    ("truncated.csv", (PAYMENTS + "1,2,2025-01-01 00:00:00,1,ca").encode(), "truncated"),
+    ("truncated.csv.gz", gzip.compress((PAYMENTS + "1,2,2025-01-01 00:00:00,1,card\n" * 500).encode())[:-40],
      "truncated"),
 ])
 def test_unreadable_files_are_rejected_whole_and_the_run_fails(client, tmp_path, name, content, reason):
     put(tmp_path, PAY, name, content)
-    put(tmp_path, PAY, "fine.csv", PAYMENTS + f"OK-{name},A,2025-01-01 00:00:00,1,card\n")
+    put(tmp_path, PAY, "fine.csv", PAYMENTS + f"{abs(hash(name)) % 10**9},2,2025-01-01 00:00:00,1,card\n")
     result = load(client, tmp_path)
     assert not result.ok
     o = outcome_of(result, name)
@@ -104,27 +105,26 @@ def test_unreadable_files_are_rejected_whole_and_the_run_fails(client, tmp_path,
 def test_bom_crlf_quoted_newlines_big_field_and_gzip(client, tmp_path):
     big = "Я" * (1 << 19)  # 1 MB of UTF-8 in one field
     body = ("\ufeff" + PAYMENTS.replace("\n", "\r\n")
-            + 'G1,"line one\r\nline two",2025-03-01 00:00:00,1.00,card\r\n'
-            + f'G2,"{big}",2025-03-01 00:00:00,2.00,"say ""hi"""\r\n')
+            + '401,1,2025-03-01 00:00:00,1.00,"line one\r\nline two"\r\n'
+            + f'402,2,2025-03-01 00:00:00,2.00,"{big}"\r\n'
+            + '403,3,2025-03-01 00:00:00,3.00,"say ""hi"""\r\n')
     put(tmp_path, PAY, "bom_crlf.csv", body)
-    put(tmp_path, PAY, "zipped.csv.gz", gzip.compress((PAYMENTS + "G3,A,2025-03-01 00:00:00,3.00,card\n").encode()))
+    put(tmp_path, PAY, "zipped.csv.gz", gzip.compress((PAYMENTS + "404,4,2025-03-01 00:00:00,4.00,card\n").encode()))
     result = load(client, tmp_path)
     assert result.ok, result
-    got = dict(rows(client, "SELECT payment_id, (account_id, method, _source_row) FROM raw.brm__payments "
-                            "WHERE payment_id LIKE 'G%'"))
-    assert got["G1"] == ("line one\r\nline two", "card", 1)
-    assert got["G2"] == (big, 'say "hi"', 2)
-    assert got["G3"] == ("A", "card", 1)
+    got = dict(rows(client, "SELECT payment_id, (method, _source_row) FROM raw.brm__payments "
+                            "WHERE payment_id BETWEEN 401 AND 404"))
+    assert got == {401: ("line one\r\nline two", 1), 402: (big, 2), 403: ('say "hi"', 3), 404: ("card", 1)}
 
 
 def test_awkward_file_names_load_like_any_other(client, tmp_path):
     names = ["it's a \"file\".csv", "выгрузка за январь.csv", "glob*{a,b}?[x].csv", "back`tick\\.csv"]
     for index, name in enumerate(names):
-        put(tmp_path, PAY, name, PAYMENTS + f"N{index},A,2025-01-01 00:00:00,1,card\n")
+        put(tmp_path, PAY, name, PAYMENTS + f"{500 + index},1,2025-01-01 00:00:00,1,card\n")
     result = load(client, tmp_path)
     assert result.ok
     assert sorted(o.source.rsplit("/", 1)[1] for o in result.outcomes) == sorted(names)
-    assert sorted(r[0] for r in rows(client, "SELECT _source FROM raw.brm__payments WHERE payment_id LIKE 'N%'")) == \
+    assert sorted(r[0] for r in rows(client, "SELECT _source FROM raw.brm__payments WHERE payment_id BETWEEN 500 AND 503")) == \
         sorted(f"brm/payments/{name}" for name in names)
 
 

@@ -1,4 +1,8 @@
-"""Fixtures of the loader tests: a throwaway embedded warehouse per module and inbox builders."""
+"""Helpers of the loader tests: a throwaway warehouse per module, inbox builders, queries.
+
+Kept out of a conftest.py on purpose: the suite imports the root conftest by its bare module name, which
+a second conftest.py would shadow. Test modules import the fixtures from here.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ def warehouse_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(warehouse_dir) -> Iterator[Client]:
+    """A client on the module's own embedded warehouse, closed when the module is done."""
     connection = open_client(warehouse_dir)
     yield connection
     connection.close()
