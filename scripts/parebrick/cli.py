@@ -17,6 +17,7 @@ from parebrick import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.summary",
     "parebrick.commands.load",
+    "parebrick.commands.pull",
     "parebrick.commands.generate",
     "parebrick.commands.omnichat_api",
 )
