@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from parebrick.generate.csvout import decimal_str, ts_sec
+from parebrick.generate.csvout import date_str, decimal_str, ts_sec
 from parebrick.generate.customers import Accounts
 from parebrick.generate.rng import stream
 
@@ -86,7 +86,7 @@ def payments(acc: Accounts, seed: int, start_day: int, days: int) -> list[tuple[
     order = np.lexsort((acc.account_id[a], sec))
     a, sec, amount, method = a[order], sec[order], amount[order], method[order]
     pid = 700_000_001 + np.arange(len(a), dtype=np.int64)
-    msk_month = pd.to_datetime(sec + MSK, unit="s").strftime("%Y-%m").to_numpy()
+    msk_month = np.asarray(pc.utf8_slice_codeunits(date_str((sec + MSK) // 86400), 0, 7).to_pylist(), dtype=object)
     paid = _iso_msk(sec)
     out = []
     for month in sorted(set(msk_month)):

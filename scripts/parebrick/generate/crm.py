@@ -167,9 +167,15 @@ class AppealMaker:
         resolved = np.isin(status, ["resolved", "closed"])
         resolved_at = r["created"] + np.where(rng.random(n) < 0.7, rng.integers(60, 900, n),
                                               rng.integers(3600, 5 * 86400, n))
-        cats = [_categories(s) for s in r["service"]]
         pick_c = rng.random(n)
-        category = np.array([given or c[int(x * len(c))] for c, x, given in zip(cats, pick_c, r["category"])])
+        category = np.empty(n, dtype=object)
+        for svc in np.unique(r["service"]):
+            m = r["service"] == svc
+            options = np.array(_categories(str(svc)), dtype=object)
+            category[m] = options[(pick_c[m] * len(options)).astype(np.int64)]
+        given = r["category"].astype(str) != ""
+        category[given] = r["category"][given]
+        category = category.astype(str)
         comment = np.where(rng.random(n) < self.params.comment_share,
                            np.array(COMMENTS)[rng.integers(0, len(COMMENTS), n)], "")
         return {
@@ -214,15 +220,20 @@ def script_runs(rng: np.random.Generator, a: dict, first_run_id: int,
     UTC seconds per row — the export day follows the appeal's, next run id); times are Moscow time in the
     CRM's `DD.MM.YYYY HH:MM:SS` form."""
     cand = np.flatnonzero(np.isin(a["channel"], ["call", "chat"]) & (rng.random(len(a["appeal_id"])) < share))
-    keys = [next((k for k in ("tech", "sales", "collections", "retention") if s.startswith(k)), "default")
-            for s in a["service_code"][cand]]
-    full = np.array([len(SCRIPT_STEPS[k]) for k in keys], dtype=np.int64)
+    names = list(SCRIPT_STEPS)
+    svc, inv = np.unique(a["service_code"][cand], return_inverse=True)
+    key_of_svc = np.array([names.index(next((k for k in names[1:] if str(x).startswith(k)), "default"))
+                           for x in svc], dtype=np.int64)
+    key = key_of_svc[inv] if len(cand) else np.zeros(0, dtype=np.int64)
+    width = max(len(v) for v in SCRIPT_STEPS.values())
+    table = np.array([list(v) + [""] * (width - len(v)) for v in SCRIPT_STEPS.values()], dtype=object)
+    full = np.array([len(v) for v in SCRIPT_STEPS.values()], dtype=np.int64)[key]
     # An aborted script stops early (the caller's problem was solved or the call dropped).
     n_steps = np.where(rng.random(len(cand)) < 0.15, rng.integers(2, np.maximum(full, 3)), full)
     n_steps = np.minimum(n_steps, full)
     run = np.repeat(np.arange(len(cand)), n_steps)
     step_no = np.arange(len(run)) - np.repeat(np.cumsum(n_steps) - n_steps, n_steps) + 1
-    step_code = np.array([SCRIPT_STEPS[keys[r]][s - 1] for r, s in zip(run, step_no)], dtype=object)
+    step_code = table[key[run], step_no - 1]
     dur = rng.integers(10, 120, len(run))
     total = np.bincount(run, weights=dur, minlength=len(cand)).astype(np.int64)
     ends = np.cumsum(dur) - np.repeat(np.cumsum(total) - total, n_steps)   # seconds since run start
@@ -231,7 +242,7 @@ def script_runs(rng: np.random.Generator, a: dict, first_run_id: int,
     finished = start0[run] + ends
     started = finished - dur
     result = RESULTS[rng.choice(3, len(run), p=[0.9, 0.07, 0.03])]
-    code = np.array(["SCR_" + k.upper() for k in keys], dtype=object)
+    code = np.array(["SCR_" + k.upper() for k in names], dtype=object)[key]
     cols = {"run_id": first_run_id + run, "appeal_id": a["appeal_id"][cand][run], "script_code": code[run],
             "step_no": step_no, "step_code": step_code, "started_at": ts_ru(started), "finished_at": ts_ru(finished),
             "result": result}

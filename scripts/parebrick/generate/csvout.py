@@ -61,8 +61,10 @@ def decimal_str(values: np.ndarray, places: int = 2, comma: bool = False) -> pa.
     whole = np.abs(scaled) // 10**places
     frac = np.abs(scaled) % 10**places
     sep = "," if comma else "."
-    text = [f"{s}{w}{sep}{f:0{places}d}" for s, w, f in zip(sign, whole.tolist(), frac.tolist())]
-    return pa.array(text, pa.string())
+    # Vectorised: the integer part as Arrow text, the fraction from a lookup of zero-padded strings.
+    pad = np.array([f"{sep}{k:0{places}d}" for k in range(10**places)], dtype=object)
+    head = pc.binary_join_element_wise(pa.array(sign, pa.string()), pa.array(whole).cast(pa.string()), "")
+    return pc.binary_join_element_wise(head, pa.array(pad[frac], pa.string()), "")
 
 
 def to_csv_bytes(columns: Mapping[str, pa.Array | np.ndarray | Sequence], delimiter: str = ",",

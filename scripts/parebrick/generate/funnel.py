@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from parebrick.generate.crm import FCR_WINDOW_SEC
+from parebrick.generate.csvout import date_str
 from parebrick.generate.customers import Accounts
 
 FUNNEL_COLUMNS = ("report_month", "territory_code", "product_code", "service_code", "active_subscribers",
@@ -71,7 +73,7 @@ class Funnel:
         a["gap_to_next_sec"] = np.where(same_next, gap_next, -1)
         offset = a["territory_code"].map(self.offset).to_numpy().astype(np.int64)
         local_day = (a["created_utc"].to_numpy() + offset * 3600) // 86400
-        a["report_month"] = pd.to_datetime(local_day, unit="D").strftime("%Y-%m")
+        a["report_month"] = pc.utf8_slice_codeunits(date_str(local_day), 0, 7).to_pandas()
         return a.sort_values("appeal_id", kind="stable").reset_index(drop=True)
 
     def active_subscribers(self, months: list[str]) -> pd.DataFrame:
