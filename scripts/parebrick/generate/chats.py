@@ -188,11 +188,12 @@ class ChatMaker:
         return sum(len(d.chat_id) for d in self.days), sum(len(f) for f in self.version_parts)
 
 
-def _iso(sec: np.ndarray) -> pd.Series:
-    """`YYYY-MM-DDTHH:MM:SSZ` from epoch seconds; null where negative (never happened)."""
+def _iso(sec: np.ndarray) -> np.ndarray:
+    """`YYYY-MM-DDTHH:MM:SSZ` from epoch seconds; None where negative (never happened). A plain array, so
+    assigning it into a frame never aligns on an index."""
     sec = np.asarray(sec, dtype=np.int64)
     text = pc.binary_join_element_wise(ts_sec(np.maximum(sec, 0), sep="T"), pa.scalar("Z"), "")
-    return pd.Series(text.to_pandas(), dtype=object).where(sec >= 0, None)
+    return np.where(sec >= 0, text.to_numpy(zero_copy_only=False), None)
 
 
 def write_jsonl(items: pd.DataFrame, path: Path) -> int:

@@ -73,7 +73,7 @@ class Funnel:
         a["gap_to_next_sec"] = np.where(same_next, gap_next, -1)
         offset = a["territory_code"].map(self.offset).to_numpy().astype(np.int64)
         local_day = (a["created_utc"].to_numpy() + offset * 3600) // 86400
-        a["report_month"] = pc.utf8_slice_codeunits(date_str(local_day), 0, 7).to_pandas()
+        a["report_month"] = pc.utf8_slice_codeunits(date_str(local_day), 0, 7).to_numpy(zero_copy_only=False)
         return a.sort_values("appeal_id", kind="stable").reset_index(drop=True)
 
     def active_subscribers(self, months: list[str]) -> pd.DataFrame:
