@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.summary",
     "parebrick.commands.load",
     "parebrick.commands.pull",
+    "parebrick.commands.sources",
     "parebrick.commands.generate",
     "parebrick.commands.omnichat_api",
 )
