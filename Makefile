@@ -73,3 +73,7 @@ clean-warehouse: ## delete the embedded warehouse (.warehouse or PAREBRICK_WAREH
 
 clean: clean-warehouse ## delete the warehouse and dbt's target/ and logs/
 	rm -rf target logs
+
+.PHONY: bench-load
+bench-load: setup ## benchmark the loader against ClickHouse's own CSV ingest (3-million-row call detail file)
+	$(BIN)/python -m parebrick.load.bench

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
 from parebrick.load.registry import TABLES
 from parebrick.load.sources_yaml import expected_files, stale_files
 
+REPO = Path(__file__).resolve().parents[2]
 
-def test_committed_sources_yaml_is_in_sync_with_the_registry(repo):
-    stale = [str(path.relative_to(repo)) for path in stale_files(repo)]
+
+def test_committed_sources_yaml_is_in_sync_with_the_registry():
+    stale = [str(path.relative_to(REPO)) for path in stale_files(REPO)]
     assert not stale, f"run `parebrick sources` and commit: {stale}"
 
 
-def test_every_raw_table_and_column_is_described_with_freshness(repo):
+def test_every_raw_table_and_column_is_described_with_freshness():
     described = {}
-    for text in expected_files(repo).values():
+    for text in expected_files(REPO).values():
         for source in yaml.safe_load(text)["sources"]:
             assert source["schema"] == "raw" and source["description"]
             for table in source["tables"]:
