@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import run_tool
+from support import run_tool
 
 from parebrick.embedded import open_client
 

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_tool
+from support import run_tool
 
 from parebrick.embedded import open_client
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_tool
+from support import run_tool
 
 from parebrick.embedded import open_client
 from parebrick.profile import load_target

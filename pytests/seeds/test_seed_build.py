@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_tool
+from support import run_tool
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
