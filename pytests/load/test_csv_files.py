@@ -142,3 +142,17 @@ def test_unknown_table_folder_is_reported(client, tmp_path):
     put(tmp_path, "cms.no_such_table", "x.csv", "a\n1\n")
     result = load(client, tmp_path)
     assert not result.ok and "no such table" in result.problems[0]
+
+
+def test_a_file_of_mostly_bad_rows_is_rejected_whole_and_leaves_nothing(client, tmp_path):
+    from parebrick.load.csvload import Limits
+
+    body = PAYMENTS + "".join(f"{700 + i},1,2025-01-01 00:00:00,{'x' if i % 2 else 1},card\n" for i in range(40))
+    body = body.replace(",x,", ",1,").replace("card\n", "card,extra\n", 30)
+    put(tmp_path, PAY, "mostly_bad.csv", body)
+    result = load(client, tmp_path, limits=Limits(max_bad_rows=5, max_bad_ratio=0.1))
+    o = outcome_of(result, "mostly_bad.csv")
+    assert o.status == "rejected" and "\n" not in o.reason and not result.ok
+    assert rows(client, "SELECT count() FROM raw.brm__payments WHERE _batch_id = {b:UUID}", b=o.batch_id) == [(0,)]
+    assert rows(client, "SELECT count() FROM raw.load_rejected_rows WHERE batch_id = {b:UUID}", b=o.batch_id) == [(0,)]
+    assert batch_row(client, o.batch_id)[0] == "rejected"

@@ -187,6 +187,9 @@ def condense_reason(text: str) -> str:
         message = " ".join(lines)
     message = re.sub(r"Code: \d+\. DB::Exception: ", "", message)
     message = re.sub(r"\s*\(\w+\) \(version [^)]*\)", "", message)
+    message = re.sub(r"\s*:?\s*\(in file/uri [^)]*\)", "", message)  # our scratch link, not the file's name
+    message = re.sub(r"(:\s*While executing \w+\.?\s*)+", " ", message)
+    message = re.sub(r"\s*\(\w+\)\s*$", "", message.strip())
     message = re.sub(r"\s+", " ", message).strip()
     return f"{column}: {message}" if column else message
 

@@ -7,6 +7,7 @@ recorded with its reason and the run goes on with the next one.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from parebrick.load.inspect import FileRejected, inspect_file
 from parebrick.load.registry import TABLES, Table, csv_tables
 
 EXTRACT_SUFFIXES = (".csv", ".csv.gz")
+_PARSE_ERROR = re.compile(r"\((CANNOT_PARSE_\w+|INCORRECT_DATA|CANNOT_READ_ALL_DATA|TOO_MANY_\w+)\)")
 
 
 @dataclass
@@ -158,9 +160,13 @@ def _load_file(client: Client, table: Table, path: Path, source: str, landings: 
         counts = load_csv(client, table, path, facts, landing=landings[table.qualified], batch_id=batch.batch_id,
                           source=source, loaded_at=batch.started_at, limits=limits)
     except BaseException as exc:
-        status = "rejected" if isinstance(exc, ClickHouseError) else "failed"
-        reason = (f"the engine could not read the file: {_one_line(condense_reason(str(exc)))}"
-                  if status == "rejected" else _one_line(f"{type(exc).__name__}: {exc}"))
+        # The engine gives up on a file when its malformed rows pass the limits: the file is refused, like an
+        # unreadable one. Anything else (disk, connection) is a failure to retry on the next run.
+        malformed = isinstance(exc, ClickHouseError) and _PARSE_ERROR.search(str(exc)) is not None
+        status = "rejected" if malformed else "failed"
+        reason = (f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} of "
+                  f"the file), or a row that cannot be delimited; last error: {_one_line(condense_reason(str(exc)))}"
+                  if malformed else _one_line(f"{type(exc).__name__}: {condense_reason(str(exc))}"))
         try:
             batches.delete_batch_rows(client, table.raw_name, batch.batch_id)
             batches.record(client, batch, status, reason=reason)
