@@ -70,6 +70,19 @@ def previous_outcome(client: Client, table_name: str, content_sha256: str) -> tu
     return tuple(rows[0]) if rows else None  # type: ignore[return-value]
 
 
+def may_be_a_copy(client: Client, table_name: str, size_bytes: int) -> bool:
+    """Whether a committed or rejected batch of this table had a file of exactly this size.
+
+    Only such a file can be a copy of one seen before; any other can start loading while its identity
+    is still being computed.
+    """
+    rows = client.query(
+        f"SELECT count() FROM {_BATCHES} WHERE table_name = {{table:String}} AND size_bytes = {{size:UInt64}} "
+        "AND status IN ('committed', 'rejected')", parameters={"table": table_name, "size": size_bytes},
+    ).result_rows
+    return bool(rows[0][0])
+
+
 def last_cursor(client: Client, table_name: str) -> str | None:
     """The cursor of the latest committed batch of an API table."""
     rows = client.query(

@@ -98,6 +98,26 @@ def _check_header(table: Table, line: str) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(fields), extra
 
 
+def read_header(path: Path, table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(header, extra columns) from the first line alone, or FileRejected: enough to start parsing."""
+    compressed = path.name.lower().endswith(".gz")
+    head = bytearray()
+    try:
+        for chunk in _Stream(path, compressed):
+            head += chunk
+            if b"\n" in head or len(head) >= _HEADER_LIMIT:
+                break
+    except FileRejected:
+        pass  # a damaged stream is reported by the full pass
+    if not head:
+        raise FileRejected("empty file: no header and no rows")
+    text = bytes(head).split(b"\n", 1)[0].rstrip(b"\r").decode(table.format.encoding, errors="replace")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise FileRejected("the first line is empty: expected the header row")
+    return _check_header(table, text)
+
+
 def inspect_file(path: Path, table: Table) -> FileFacts:
     """Facts about `path` as an extract of `table`, or FileRejected with the reason it cannot be loaded."""
     compressed = path.name.lower().endswith(".gz")

@@ -7,7 +7,9 @@ recorded with its reason and the run goes on with the next one.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,7 @@ from clickhouse_connect.driver.exceptions import ClickHouseError
 
 from parebrick.load import batches, rawwriter
 from parebrick.load.csvload import Limits, condense_reason, load_csv
-from parebrick.load.inspect import FileRejected, inspect_file
+from parebrick.load.inspect import FileFacts, FileRejected, inspect_file, read_header
 from parebrick.load.registry import TABLES, Table, csv_tables
 
 EXTRACT_SUFFIXES = (".csv", ".csv.gz")
@@ -122,34 +124,59 @@ def _one_line(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class _Identity(threading.Thread):
+    """The full identity pass (hash, encoding, completeness) of a file, run while the engine loads it."""
+
+    def __init__(self, path: Path, table: Table):
+        super().__init__(name="parebrick-identity", daemon=True)
+        self.path, self.table = path, table
+        self.facts: FileFacts | None = None
+        self.refusal: str | None = None
+
+    def run(self) -> None:
+        try:
+            self.facts = inspect_file(self.path, self.table)
+        except FileRejected as exc:
+            self.refusal = str(exc)
+        except OSError as exc:
+            self.refusal = f"cannot read the file: {exc.strerror}"
+
+
+class _Refused(Exception):
+    """The identity pass refused a file that had already started loading."""
+
+
 def _load_file(client: Client, table: Table, path: Path, source: str, landings: dict[str, str], limits: Limits,
                retry_rejected: bool) -> FileOutcome:
     started = time.monotonic()
     outcome = FileOutcome(table.qualified, source, "loaded", size_bytes=path.stat().st_size)
     try:
-        facts = inspect_file(path, table)
+        header, extra = read_header(path, table)
     except FileRejected as exc:
-        facts = None
-        reason = str(exc)
+        return _reject_whole(client, table, path, outcome, started, str(exc), retry_rejected)
     except OSError as exc:
-        facts = None
-        reason = f"cannot read the file: {exc.strerror}"
-    if facts is None:
-        sha = _sha_or_empty(path)
-        previous = batches.previous_outcome(client, table.raw_name, sha) if sha else None
-        if previous and previous[0] == "rejected" and not retry_rejected:
-            return _skipped(outcome, started, f"rejected before (batch {str(previous[1])[:8]}): {previous[2]}",
-                            previous[1])
-        batch = batches.new_batch(table.raw_name, source, "file", sha, outcome.size_bytes)
-        batches.record(client, batch, "rejected", reason=reason)
-        outcome.status, outcome.reason, outcome.batch_id = "rejected", reason, str(batch.batch_id)
-        outcome.seconds = time.monotonic() - started
-        return outcome
+        return _reject_whole(client, table, path, outcome, started, f"cannot read the file: {exc.strerror}",
+                             retry_rejected)
 
-    previous = batches.previous_outcome(client, table.raw_name, facts.sha256)
-    if previous and (previous[0] == "committed" or not retry_rejected):
-        what = "already loaded" if previous[0] == "committed" else f"rejected before: {previous[2]}"
-        return _skipped(outcome, started, f"{what} (batch {str(previous[1])[:8]})", previous[1])
+    identity: _Identity | None = None
+    if batches.may_be_a_copy(client, table.raw_name, outcome.size_bytes):
+        # Same size as a file seen before: learn its identity first, it may be a copy to skip.
+        identity = _Identity(path, table)
+        identity.run()
+        if identity.refusal is not None:
+            return _reject_whole(client, table, path, outcome, started, identity.refusal, retry_rejected)
+        assert identity.facts is not None
+        facts = identity.facts
+        previous = batches.previous_outcome(client, table.raw_name, facts.sha256)
+        if previous and (previous[0] == "committed" or not retry_rejected):
+            what = "already loaded" if previous[0] == "committed" else f"rejected before: {previous[2]}"
+            return _skipped(outcome, started, f"{what} (batch {str(previous[1])[:8]})", previous[1])
+        identity = None
+    else:
+        # A size never seen cannot be a copy: the engine starts at once and the identity pass runs beside it.
+        facts = FileFacts("", outcome.size_bytes, path.name.lower().endswith(".gz"), header, extra)
+        identity = _Identity(path, table)
+        identity.start()
 
     batch = batches.new_batch(table.raw_name, source, "file", facts.sha256, facts.size_bytes)
     outcome.batch_id = str(batch.batch_id)
@@ -159,14 +186,32 @@ def _load_file(client: Client, table: Table, path: Path, source: str, landings: 
             landings[table.qualified] = rawwriter.ensure_landing(client, table)
         counts = load_csv(client, table, path, facts, landing=landings[table.qualified], batch_id=batch.batch_id,
                           source=source, loaded_at=batch.started_at, limits=limits)
+        if identity is not None:
+            identity.join()
+            if identity.refusal is not None:
+                raise _Refused(identity.refusal)
+            assert identity.facts is not None
+            batch.content_sha256 = identity.facts.sha256
     except BaseException as exc:
+        if identity is not None and identity.is_alive():
+            identity.join()
+        if (identity is not None and identity.refusal is not None and isinstance(exc, Exception)
+                and not isinstance(exc, _Refused)):
+            exc = _Refused(identity.refusal)  # the engine tripped over what the identity pass names better
         # The engine gives up on a file when its malformed rows pass the limits: the file is refused, like an
         # unreadable one. Anything else (disk, connection) is a failure to retry on the next run.
         malformed = isinstance(exc, ClickHouseError) and _PARSE_ERROR.search(str(exc)) is not None
-        status = "rejected" if malformed else "failed"
-        reason = (f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} of "
-                  f"the file), or a row that cannot be delimited; last error: {_one_line(condense_reason(str(exc)))}"
-                  if malformed else _one_line(f"{type(exc).__name__}: {condense_reason(str(exc))}"))
+        status = "rejected" if malformed or isinstance(exc, _Refused) else "failed"
+        if isinstance(exc, _Refused):
+            reason = str(exc)
+        elif malformed:
+            reason = (f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} "
+                      f"of the file), or a row that cannot be delimited; last error: "
+                      f"{_one_line(condense_reason(str(exc)))}")
+        else:
+            reason = _one_line(f"{type(exc).__name__}: {condense_reason(str(exc))}")
+        if status == "rejected" and not batch.content_sha256:
+            batch.content_sha256 = identity.facts.sha256 if identity and identity.facts else _sha_or_empty(path)
         try:
             batches.delete_batch_rows(client, table.raw_name, batch.batch_id)
             batches.record(client, batch, status, reason=reason)
@@ -184,6 +229,21 @@ def _load_file(client: Client, table: Table, path: Path, source: str, landings: 
     return outcome
 
 
+def _reject_whole(client: Client, table: Table, path: Path, outcome: FileOutcome, started: float, reason: str,
+                  retry_rejected: bool) -> FileOutcome:
+    """Record a file that cannot be loaded at all (unless these bytes were refused before)."""
+    sha = _sha_or_empty(path)
+    previous = batches.previous_outcome(client, table.raw_name, sha) if sha else None
+    if previous and previous[0] == "rejected" and not retry_rejected:
+        return _skipped(outcome, started, f"rejected before (batch {str(previous[1])[:8]}): {previous[2]}",
+                        previous[1])
+    batch = batches.new_batch(table.raw_name, outcome.source, "file", sha, outcome.size_bytes)
+    batches.record(client, batch, "rejected", reason=reason)
+    outcome.status, outcome.reason, outcome.batch_id = "rejected", reason, str(batch.batch_id)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
 def _skipped(outcome: FileOutcome, started: float, reason: str, batch_id: str) -> FileOutcome:
     outcome.status, outcome.reason, outcome.batch_id = "skipped", reason, batch_id
     outcome.seconds = time.monotonic() - started
@@ -191,8 +251,6 @@ def _skipped(outcome: FileOutcome, started: float, reason: str, batch_id: str) -
 
 
 def _sha_or_empty(path: Path) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
