@@ -1,0 +1,26 @@
+{#-
+    The rows of a raw table that staging may see (SOURCES.md): only rows of committed load batches, and of
+    rows delivered more than once (a resent file, overlapping extracts, a corrected record) only one per key:
+    the newest `version_column` where the table has one, otherwise the row of the most recently loaded
+    extract. Rejected rows never reach raw, so a malformed row cannot replace a good one.
+-#}
+{% macro latest_committed_rows(relation, key_columns, version_column=none) -%}
+    select *
+    from {{ relation }}
+    where _batch_id in (select batch_id from {{ source('loader', 'committed_batches') }})
+    order by
+        {{ key_columns | join(', ') }},
+        {% if version_column %}{{ version_column }} desc, {% endif -%}
+        _loaded_at desc,
+        _source_row desc
+    limit 1 by {{ key_columns | join(', ') }}
+{%- endmacro %}
+
+{#- UCCX writes a missing number as -1 and a missing text as ''; staging shows both as NULL. -#}
+{% macro uccx_number(column) -%}
+    nullIf({{ column }}, -1)
+{%- endmacro %}
+
+{% macro uccx_text(column) -%}
+    nullIf({{ column }}, '')
+{%- endmacro %}

@@ -1,0 +1,215 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['node_id', 'profile_id', 'session_id'],
+    engine='MergeTree()',
+    partition_by='toYYYYMM(report_date)',
+    order_by='(report_date, service_code, territory_code, session_id)',
+) }}
+
+with call_legs as (
+    select * from {{ ref('stg_cms__contact_call_detail') }}
+),
+
+queue_rows as (
+    select * from {{ ref('stg_cms__contact_queue_detail') }}
+),
+
+agent_connections as (
+    select * from {{ ref('stg_cms__agent_connection_detail') }}
+),
+
+queue_versions as (
+    select * from {{ ref('stg_cms__contact_service_queue') }}
+),
+
+queue_map as (
+    select * from {{ ref('dim_cms_queue_map') }}
+),
+
+territories as (
+    select * from {{ ref('dim_territories') }}
+),
+
+queue_dispositions as (
+    select * from {{ ref('dim_cms_queue_dispositions') }}
+),
+
+-- A contact is an inbound session: its first leg is an incoming call. Later legs (transfers,
+-- redirects) belong to the same contact.
+inbound_contacts as (
+    select
+        node_id,
+        profile_id,
+        session_id,
+        started_at as contact_started_at,
+        contact_disposition
+    from call_legs
+    where
+        session_seq_num = 0
+        and contact_type = 1
+        {% if is_incremental() %}
+            and started_at >= (
+                select max(existing.contact_started_at) - toIntervalDay({{ var('lookback_days') }})
+                from {{ this }} as existing
+            )
+        {% endif %}
+),
+
+leg_counts as (
+    select
+        node_id,
+        profile_id,
+        session_id,
+        count() as legs,
+        countIf(is_transfer) as transfers,
+        countIf(is_redirect) as redirects
+    from call_legs
+    group by node_id, profile_id, session_id
+),
+
+-- The queue row a contact is counted on (METRICS.md, offered): the earliest handled row by
+-- (session_seq_num, q_index, queue_order) if there is one, otherwise the last row.
+csq_rows as (
+    select
+        node_id,
+        profile_id,
+        session_id,
+        (session_seq_num, q_index, queue_order) as row_order,
+        (target_id, queue_disposition, queue_time_sec, session_seq_num, q_index, met_service_level) as counted
+    from queue_rows
+    where target_type = 0
+),
+
+counted_queue_rows as (
+    select
+        node_id,
+        profile_id,
+        session_id,
+        count() as queue_rows,
+        uniqExact(counted.1) as queues_visited,
+        if(
+            countIf(counted.2 = 2) > 0,
+            argMinIf(counted, row_order, counted.2 = 2),
+            argMax(counted, row_order)
+        ) as counted_row
+    from csq_rows
+    group by node_id, profile_id, session_id
+),
+
+handle_times as (
+    select
+        node_id,
+        profile_id,
+        session_id,
+        count() as agent_connections,
+        sum(coalesce(talk_time_sec, 0)) as talk_sec,
+        sum(coalesce(hold_time_sec, 0)) as hold_sec,
+        sum(coalesce(work_time_sec, 0)) as work_sec
+    from agent_connections
+    group by node_id, profile_id, session_id
+),
+
+contacts as (
+    select
+        node_id,
+        profile_id,
+        session_id,
+        inbound_contacts.contact_started_at as contact_started_at,
+        inbound_contacts.contact_disposition as contact_disposition,
+        counted_queue_rows.queue_rows as queue_rows,
+        counted_queue_rows.queues_visited as queues_visited,
+        counted_queue_rows.counted_row.1 as csq_record_id,
+        counted_queue_rows.counted_row.2 as queue_disposition,
+        counted_queue_rows.counted_row.3 as queue_time_sec,
+        counted_queue_rows.counted_row.4 as counted_session_seq_num,
+        counted_queue_rows.counted_row.5 as counted_q_index,
+        leg_counts.legs as legs,
+        leg_counts.transfers as transfers,
+        leg_counts.redirects as redirects,
+        handle_times.agent_connections as agent_connections,
+        handle_times.talk_sec as talk_sec,
+        handle_times.hold_sec as hold_sec,
+        handle_times.work_sec as work_sec
+    from inbound_contacts
+    -- only queued contacts are offered: a contact without a CSQ row is not a contact-center contact
+    inner join counted_queue_rows using (node_id, profile_id, session_id)
+    left join leg_counts using (node_id, profile_id, session_id)
+    left join handle_times using (node_id, profile_id, session_id)
+),
+
+enriched as (
+    select
+        contacts.node_id as node_id,
+        contacts.profile_id as profile_id,
+        contacts.session_id as session_id,
+        contacts.contact_started_at as contact_started_at,
+        contacts.contact_disposition as contact_disposition,
+        contacts.queue_rows as queue_rows,
+        contacts.queues_visited as queues_visited,
+        contacts.csq_record_id as csq_record_id,
+        contacts.queue_disposition as queue_disposition,
+        contacts.queue_time_sec as queue_time_sec,
+        contacts.counted_session_seq_num as counted_session_seq_num,
+        contacts.counted_q_index as counted_q_index,
+        contacts.legs as legs,
+        contacts.transfers as transfers,
+        contacts.redirects as redirects,
+        contacts.agent_connections as agent_connections,
+        contacts.talk_sec as talk_sec,
+        contacts.hold_sec as hold_sec,
+        contacts.work_sec as work_sec,
+        queue_versions.csq_id as csq_id,
+        coalesce(queue_map.service_code, 'unmapped') as service_code,
+        coalesce(queue_map.territory_code, 'unmapped') as territory_code,
+        coalesce(queue_map.service_level_sec, {{ var('service_level_sec') }}) as service_level_sec,
+        -- an unmapped queue is reported in Moscow time, where the contact center's head office sits
+        coalesce(territories.utc_offset_hours, 3) as utc_offset_hours,
+        queue_dispositions.outcome as outcome
+    from contacts
+    left join queue_versions
+        on contacts.csq_record_id = queue_versions.record_id and contacts.profile_id = queue_versions.profile_id
+    left join queue_map on queue_versions.csq_id = queue_map.csq_id
+    left join territories on queue_map.territory_code = territories.territory_code
+    left join queue_dispositions on contacts.queue_disposition = queue_dispositions.queue_disposition
+),
+
+final as (
+    select
+        node_id,
+        profile_id,
+        session_id,
+        contact_started_at,
+        contact_started_at + toIntervalHour(utc_offset_hours) as contact_started_at_local,
+        toDate(contact_started_at_local) as report_date,
+        toStartOfInterval(contact_started_at_local, interval 30 minute) as interval_start,
+        utc_offset_hours,
+        csq_record_id,
+        csq_id,
+        service_code,
+        territory_code,
+        service_level_sec,
+        queue_disposition,
+        outcome,
+        queue_time_sec,
+        -- A missing queue time (UCCX -1) never counts as within a threshold.
+        ifNull(outcome = 'handled' and queue_time_sec <= service_level_sec, false) as is_handled_within_sl,
+        ifNull(outcome = 'abandoned' and queue_time_sec <= service_level_sec, false) as is_abandoned_within_sl,
+        ifNull(outcome = 'abandoned' and queue_time_sec < {{ var('short_abandon_sec') }}, false) as is_short_abandon,
+        talk_sec,
+        hold_sec,
+        work_sec,
+        coalesce(talk_sec + hold_sec + work_sec, 0) as handle_time_sec,
+        coalesce(agent_connections, 0) as agent_connections,
+        legs,
+        transfers,
+        redirects,
+        queue_rows,
+        queues_visited,
+        counted_session_seq_num,
+        counted_q_index,
+        contact_disposition
+    from enriched
+)
+
+select * from final

@@ -1,0 +1,39 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['service_code', 'territory_code', 'interval_start'],
+    engine='MergeTree()',
+    partition_by='toYYYYMM(report_date)',
+    order_by='(report_date, service_code, territory_code, interval_start)',
+) }}
+
+with forecasts as (
+    select * from {{ ref('stg_wfm__forecasts') }}
+),
+
+-- The forecast that counts for accuracy is the latest publication before the interval starts: a revision
+-- published once the interval has begun is hindsight. Both times are the territory's local time.
+counted as (
+    select
+        service_code,
+        territory_code,
+        interval_start_local as interval_start,
+        report_date,
+        argMax(forecast_offered, published_at_local) as forecast_offered,
+        argMax(forecast_aht_sec, published_at_local) as forecast_aht_sec,
+        argMax(required_agents, published_at_local) as required_agents,
+        max(published_at_local) as counted_published_at_local,
+        count() as publications
+    from forecasts
+    where
+        published_at_local < interval_start_local
+        {% if is_incremental() %}
+            and interval_start_local >= (
+                select max(existing.interval_start) - toIntervalDay({{ var('lookback_days') }})
+                from {{ this }} as existing
+            )
+        {% endif %}
+    group by service_code, territory_code, interval_start, report_date
+)
+
+select * from counted

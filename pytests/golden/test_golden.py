@@ -1,0 +1,174 @@
+"""Golden test: the warehouse's published numbers equal the generator's ground truth.
+
+The generator computes its truth from the simulated events in Python (never from the files it writes and
+never with SQL); the warehouse gets only the extracts, planted defects included, through the real loader
+and a real `dbt build` on a throwaway embedded warehouse. Every row of every view the generator knows the
+truth for must match: counts exactly, rates and means to 0.01.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from support import run_tool
+
+from parebrick.embedded import open_client
+
+DAYS = 4
+CALLS_PER_DAY = 2500
+RATE_TOLERANCE = 0.01
+
+# view → (grain columns, exact columns, columns compared to RATE_TOLERANCE)
+VIEWS = {
+    "v_cc_service_daily": (
+        ("report_date", "service_code", "territory_code"),
+        ("service_name", "territory_name", "offered", "handled", "abandoned", "short_abandoned",
+         "handled_within_sl"),
+        ("service_level_pct", "abandon_rate_pct", "asa_sec", "aht_sec"),
+    ),
+    "v_crm_cms_reconciliation_daily": (
+        ("report_date", "service_code"),
+        ("service_name", "cms_handled", "crm_call_appeals", "matched", "cms_only", "crm_only"),
+        ("match_rate_pct",),
+    ),
+}
+
+
+class Warehouse:
+    """A throwaway warehouse built by the project's own commands from one generated landing zone."""
+
+    def __init__(self, root: Path, repo: Path):
+        self.root, self.repo = root, repo
+        self.path = root / "warehouse"
+        self.env = {"PAREBRICK_WAREHOUSE": str(self.path)}
+        profiles = root / "profiles"
+        profiles.mkdir(exist_ok=True)
+        shutil.copy(repo / "profiles.example.yml", profiles / "profiles.yml")
+        self.dbt_flags = ["--profiles-dir", str(profiles), "--target-path", str(root / "target"),
+                          "--log-path", str(root / "logs")]
+
+    def run(self, *args: str, ok: bool = True):
+        result = run_tool(list(args), cwd=self.repo, env=self.env)
+        if ok:
+            assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.output[-5000:]}"
+        return result
+
+    def load(self, inbox: Path):
+        return self.run("parebrick", "load", "--inbox", str(inbox), "--quiet", ok=False)
+
+    def dbt(self, *args: str):
+        return self.run("dbt", *args, *self.dbt_flags)
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
+        client = open_client(self.path)
+        try:
+            result = client.query(sql)
+            return list(result.column_names), list(result.result_rows)
+        finally:
+            client.close()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, repo) -> Path:
+    out = tmp_path_factory.mktemp("golden") / "sample"
+    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", str(DAYS),
+                       "--calls-per-day", str(CALLS_PER_DAY)], cwd=repo)
+    assert result.returncode == 0, result.output[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(generated, tmp_path_factory, repo) -> Warehouse:
+    warehouse = Warehouse(tmp_path_factory.mktemp("golden_wh"), repo)
+    warehouse.load(generated / "inbox")
+    warehouse.dbt("build")
+    return warehouse
+
+
+def read_truth(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_view_matches_the_generators_truth(built, generated, view):
+    grain, exact, rates = VIEWS[view]
+    truth = {tuple(row[c] for c in grain): row for row in read_truth(generated / "truth" / f"{view}.csv")}
+    names, rows = built.rows(f"SELECT * FROM views.{view}")
+    got = {tuple(as_text(r[names.index(c)]) for c in grain): dict(zip(names, r)) for r in rows}
+    assert truth, "the truth file has rows"
+    assert sorted(set(truth) - set(got))[:10] == [], "rows in the truth missing from the view"
+    assert sorted(set(got) - set(truth))[:10] == [], "rows in the view the truth does not have"
+    mismatches = []
+    for key, expected in truth.items():
+        actual = got[key]
+        for column in exact:
+            if as_text(actual[column]) != expected[column]:
+                mismatches.append((key, column, expected[column], actual[column]))
+        for column in rates:
+            want = None if expected[column] == "" else float(expected[column])
+            have = actual[column]
+            if (want is None) != (have is None) or (want is not None and abs(want - have) > RATE_TOLERANCE):
+                mismatches.append((key, column, want, have))
+    assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
+
+
+def test_every_planted_defect_left_the_numbers_right(built):
+    """Rows read = loaded + rejected for every batch, and the quarantine holds the malformed rows."""
+    _, rows = built.rows(
+        "SELECT batch_id, any(rows_read), any(rows_loaded), any(rows_rejected) FROM raw.load_batches "
+        "WHERE status = 'committed' GROUP BY batch_id"
+    )
+    assert rows and all(read == loaded + rejected for _, read, loaded, rejected in rows)
+    _, rejected = built.rows("SELECT count() FROM raw.load_rejected_rows")
+    assert rejected[0][0] > 0
+
+
+def day_of(path: Path) -> str | None:
+    digits = "".join(ch for ch in path.stem.split("_")[1] if ch.isdigit()) if "_" in path.stem else ""
+    return digits if len(digits) == 8 else None
+
+
+def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, repo):
+    inbox = generated / "inbox"
+    daily = sorted({day for p in inbox.rglob("*.csv") if (day := day_of(p))})
+    last_day = daily[-1]
+    first_part = tmp_path_factory.mktemp("first_part") / "inbox"
+    for path in inbox.rglob("*.csv"):
+        if day_of(path) != last_day:
+            target = first_part / path.relative_to(inbox)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+
+    incremental = Warehouse(tmp_path_factory.mktemp("incremental"), repo)
+    incremental.load(first_part)
+    incremental.dbt("build")
+    incremental.load(inbox)
+    incremental.dbt("run")
+
+    full = Warehouse(tmp_path_factory.mktemp("full"), repo)
+    full.load(inbox)
+    full.dbt("seed")
+    full.dbt("run", "--full-refresh")
+
+    for relation, order in (
+        ("detail.dtl_cms__contacts", "node_id, profile_id, session_id"),
+        ("detail.dtl_crm__appeals", "appeal_id"),
+        ("detail.dtl_wfm__forecast_intervals", "service_code, territory_code, interval_start"),
+        ("detail.dtl_wfm__operator_days", "report_date, operator_login"),
+        ("views.v_cc_service_daily", "report_date, service_code, territory_code"),
+        ("views.v_crm_cms_reconciliation_daily", "report_date, service_code"),
+    ):
+        sql = f"SELECT * FROM {relation} ORDER BY {order}"
+        (names, after_increment), (_, after_refresh) = incremental.rows(sql), full.rows(sql)
+        differing = [(a, b) for a, b in zip(after_increment, after_refresh) if a != b]
+        assert len(after_increment) == len(after_refresh), relation
+        assert differing == [], f"{relation}: {len(differing)} rows differ ({names}), first: {differing[:3]}"
+
