@@ -7,6 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 TARGET ?= local
 DOCS_PORT ?= 8080
+# The demo's sample extracts: 28 days of a national contact center (generated once; deterministic).
+SAMPLE ?= .data/sample
+SAMPLE_DAYS ?= 28
+SAMPLE_CALLS_PER_DAY ?= 20000
 
 # dbt and the loaders read the same profile: DBT_PROFILES_DIR if you set it, else profiles.example.yml.
 ifdef DBT_PROFILES_DIR
@@ -39,11 +43,15 @@ $(VENV)/.installed: pyproject.toml
 	@mkdir -p .dbt
 	cp profiles.example.yml $@
 
-demo: setup ## build the warehouse on the embedded engine, generate the docs, print a summary
+demo: setup $(SAMPLE)/manifest.json ## generate sample extracts, load them, build the warehouse and its docs
+	$(PAREBRICK) load --inbox $(SAMPLE)/inbox --target $(TARGET)
 	$(DBT) build $(DBT_FLAGS)
 	$(DBT) docs generate $(DBT_FLAGS)
 	@$(PAREBRICK) summary --target $(TARGET)
 	@echo "Docs: run 'make docs' and open http://127.0.0.1:$(DOCS_PORT)"
+
+$(SAMPLE)/manifest.json: | setup
+	$(PAREBRICK) generate --out $(SAMPLE) --days $(SAMPLE_DAYS) --calls-per-day $(SAMPLE_CALLS_PER_DAY)
 
 build: setup ## dbt build on TARGET (default: local)
 	$(DBT) build $(DBT_FLAGS)

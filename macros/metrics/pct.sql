@@ -10,3 +10,8 @@
 {% macro safe_mean(total, count) -%}
     if(({{ count }}) = 0, NULL, ({{ total }}) / ({{ count }}))
 {%- endmacro %}
+
+{#- A rate per thousand (appeals per 1000 subscribers), NULL when the denominator is zero. -#}
+{% macro per_thousand(numerator, denominator) -%}
+    if(({{ denominator }}) = 0, NULL, 1000 * ({{ numerator }}) / ({{ denominator }}))
+{%- endmacro %}

@@ -83,6 +83,8 @@ final as (
         a.resolved_at as resolved_at,
         a.operator_login as operator_login,
         cast(a.channel = 'call' and h.contact_ref is not null as Bool) as is_matched_to_handled_contact,
+        -- the CRM registers a chat appeal only for a chat an operator served
+        cast(is_matched_to_handled_contact or a.channel = 'chat' as Bool) as rests_on_handled_contact,
         -- reconciliation placement: the CMS side wins for a matched call appeal
         cast(if(is_matched_to_handled_contact, h.contact_report_date, report_date) as Date) as reconciliation_date,
         cast(

@@ -22,6 +22,20 @@ LAYER_DATABASES: tuple[tuple[str, str], ...] = (
     ("snapshots", "history of slowly changing entities"),
 )
 
+# The last local day of the published service view, over every service and territory; the rates are
+# recomputed from the summed counts with the same definitions as the models (docs/metrics.md).
+_HEADLINE_SQL = """
+SELECT report_date,
+       sum(offered) AS offered,
+       sum(handled) AS handled,
+       sum(abandoned) AS abandoned,
+       sum(short_abandoned) AS short_abandoned,
+       sum(handled_within_sl) AS handled_within_sl
+FROM views.v_cc_service_daily
+WHERE report_date = (SELECT max(report_date) FROM views.v_cc_service_daily)
+GROUP BY report_date
+"""
+
 _INVENTORY_SQL = """
 SELECT database,
        countIf(NOT (engine LIKE '%View')) AS tables,
@@ -50,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         databases = [name for name, _ in LAYER_DATABASES]
         rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
+        has_view = client.command("EXISTS TABLE views.v_cc_service_daily") == 1
+        headline = client.query(_HEADLINE_SQL).result_rows if has_view else []
     finally:
         client.close()
     found = {database: (tables, views, table_rows) for database, tables, views, table_rows in rows}
@@ -66,4 +82,15 @@ def run(args: argparse.Namespace) -> int:
     console.print(table)
     where = target.warehouse_path() if target.is_embedded else f"{target.config.get('host')}:{target.config.get('port')}"
     console.print(f"Warehouse: {where}", highlight=False)
+    for day, offered, handled, abandoned, short_abandoned, within_sl in headline:
+        console.print(
+            f"Last day {day}: offered {offered:,}, handled {handled:,}, abandoned {abandoned:,}, "
+            f"service level {_percent(within_sl, offered - short_abandoned)}".replace(",", " "),
+            highlight=False,
+        )
     return 0
+
+
+def _percent(numerator: int, denominator: int) -> str:
+    """As the pct macro: no denominator, no number."""
+    return "n/a" if denominator == 0 else f"{100 * numerator / denominator:.1f} %"

@@ -1,0 +1,67 @@
+{{ config(
+    materialized='table',
+    engine='MergeTree()',
+    partition_by='toYear(report_month)',
+    order_by='(report_month, territory_code, product_code, account_id)',
+) }}
+
+with accounts as (
+    select * from {{ ref('stg_brm__accounts') }}
+),
+
+calendar as (
+    select * from {{ ref('dim_calendar') }}
+),
+
+-- Months the warehouse reports on: from the calendar's first month to the month of the freshest account
+-- state delivered; later months are not known yet.
+horizon as (
+    select
+        min(toStartOfMonth(c.calendar_date)) as first_month,
+        (select toStartOfMonth(max(a.updated_at)) from accounts as a) as last_month
+    from calendar as c
+),
+
+accounts_in_horizon as (
+    select
+        accounts.account_id as account_id,
+        accounts.customer_id as customer_id,
+        accounts.territory_code as territory_code,
+        accounts.product_code as product_code,
+        accounts.tariff_code as tariff_code,
+        greatest(
+            toStartOfMonth(toDate(assumeNotNull(accounts.activated_at))),
+            assumeNotNull((select h.first_month from horizon as h))
+        ) as first_active_month,
+        if(
+            accounts.deactivated_at is null,
+            assumeNotNull((select h.last_month from horizon as h)),
+            least(
+                toStartOfMonth(toDate(accounts.deactivated_at)), assumeNotNull((select h.last_month from horizon as h))
+            )
+        ) as last_active_month
+    from accounts
+    where accounts.activated_at is not null
+),
+
+-- An account is active in a month when it was activated on or before the month's last day and not
+-- deactivated before its first day (docs: metric_active_subscribers).
+account_months as (
+    select
+        account_id,
+        customer_id,
+        territory_code,
+        product_code,
+        tariff_code,
+        -- one row per month of activity (activated_at is never NULL here: see the filter above);
+        -- `months_in` is the lambda's parameter, not a column
+        arrayJoin(
+            arrayMap(
+                months_in -> addMonths(first_active_month, months_in),  -- noqa: RF02
+                range(toUInt32(greatest(0, 1 + dateDiff('month', first_active_month, last_active_month))))
+            )
+        ) as report_month
+    from accounts_in_horizon
+)
+
+select * from account_months
