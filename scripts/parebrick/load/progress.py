@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
@@ -20,7 +22,11 @@ def _rate(outcome: FileOutcome) -> str:
 
 
 class ProgressReporter:
-    """A live progress bar per file (spinning while the engine parses it, then its rows and rows/s)."""
+    """A live line per file: spinning while the engine parses it, then its rows, rejected rows and rows/s.
+
+    The engine reads the file inside its own threads and reports no progress to the caller, so the line
+    shows the file's size and the time elapsed until the counts are known.
+    """
 
     def __init__(self, console: Console):
         self.console = console
@@ -37,7 +43,7 @@ class ProgressReporter:
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
-    def file_started(self, table: str, source: str, size_bytes: int) -> None:
+    def file_started(self, table: str, source: str, size_bytes: int, path: Path | None = None) -> None:
         self._task = self.progress.add_task(source.rsplit("/", 1)[-1], total=None, detail=f"{size_bytes / 1e6:.1f} MB")
 
     def file_finished(self, outcome: FileOutcome) -> None:
@@ -54,7 +60,7 @@ class ProgressReporter:
 class QuietReporter:
     """For CI: nothing while loading; problems and a one-line total at the end."""
 
-    def file_started(self, table: str, source: str, size_bytes: int) -> None:
+    def file_started(self, table: str, source: str, size_bytes: int, path: Path | None = None) -> None:
         pass
 
     def file_finished(self, outcome: FileOutcome) -> None:

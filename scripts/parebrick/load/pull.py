@@ -206,12 +206,12 @@ def _quarantine(client: Client, rejected: list[list[Any]]) -> None:
 
 def pull_omnichat(client: Client, base_url: str, token: str, *, token_env: str = "OMNICHAT_TOKEN",
                   limit: int = 500, overlap: timedelta = timedelta(minutes=10), since: str | None = None,
-                  exclusive: bool = True, policy: RetryPolicy = RetryPolicy(),
+                  exclusive: bool = True, policy: RetryPolicy = RetryPolicy(), cluster: str | None = None,
                   sleep: Callable[[float], None] = time.sleep,
                   on_page: Callable[[int, int], None] | None = None) -> PullResult:
     """Pull every chat version changed since the cursor, as one batch; returns what happened."""
     started = time.monotonic()
-    prepare(client)
+    prepare(client, cluster)
     batches.clean_up_interrupted(client, exclusive=exclusive)
     cursor = batches.last_cursor(client, TABLE.raw_name)
     if since:

@@ -53,12 +53,12 @@ class RunResult:
 
 
 class Reporter(Protocol):
-    def file_started(self, table: str, source: str, size_bytes: int) -> None: ...
+    def file_started(self, table: str, source: str, size_bytes: int, path: Path | None = None) -> None: ...
     def file_finished(self, outcome: FileOutcome) -> None: ...
 
 
 class _Silent:
-    def file_started(self, table: str, source: str, size_bytes: int) -> None:
+    def file_started(self, table: str, source: str, size_bytes: int, path: Path | None = None) -> None:
         pass
 
     def file_finished(self, outcome: FileOutcome) -> None:
@@ -112,7 +112,7 @@ def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exc
     landings: dict[str, str] = {}
     for table, path in files:
         source = path.relative_to(inbox).as_posix()
-        reporter.file_started(table.qualified, source, path.stat().st_size)
+        reporter.file_started(table.qualified, source, path.stat().st_size, path)
         outcome = _load_file(client, table, path, source, landings, limits, retry_rejected)
         result.outcomes.append(outcome)
         reporter.file_finished(outcome)
