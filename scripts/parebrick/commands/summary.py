@@ -22,9 +22,9 @@ LAYER_DATABASES: tuple[tuple[str, str], ...] = (
     ("snapshots", "history of slowly changing entities"),
 )
 
-# The last local day of the published service view, over every service and territory; the rates are
-# recomputed from the summed counts with the same definitions as the models (docs/metrics.md).
-_HEADLINE_SQL = """
+# Daily totals of the published service view over every service and territory, newest first; the rates
+# are recomputed from the summed counts with the same definitions as the models (docs/metrics.md).
+_DAILY_SQL = """
 SELECT report_date,
        sum(offered) AS offered,
        sum(handled) AS handled,
@@ -32,9 +32,13 @@ SELECT report_date,
        sum(short_abandoned) AS short_abandoned,
        sum(handled_within_sl) AS handled_within_sl
 FROM views.v_cc_service_daily
-WHERE report_date = (SELECT max(report_date) FROM views.v_cc_service_daily)
 GROUP BY report_date
+ORDER BY report_date DESC
+LIMIT 8
 """
+# A day with less than this share of the recent median volume is taken as partial (the extracts end in it,
+# or it only holds the far east's first hours), and the headline moves to the day before.
+_PARTIAL_DAY_SHARE = 0.5
 
 _INVENTORY_SQL = """
 SELECT database,
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         databases = [name for name, _ in LAYER_DATABASES]
         rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
         has_view = client.command("EXISTS TABLE views.v_cc_service_daily") == 1
-        headline = client.query(_HEADLINE_SQL).result_rows if has_view else []
+        days = client.query(_DAILY_SQL).result_rows if has_view else []
     finally:
         client.close()
     found = {database: (tables, views, table_rows) for database, tables, views, table_rows in rows}
@@ -82,13 +86,30 @@ def run(args: argparse.Namespace) -> int:
     console.print(table)
     where = target.warehouse_path() if target.is_embedded else f"{target.config.get('host')}:{target.config.get('port')}"
     console.print(f"Warehouse: {where}", highlight=False)
-    for day, offered, handled, abandoned, short_abandoned, within_sl in headline:
-        console.print(
-            f"Last day {day}: offered {offered:,}, handled {handled:,}, abandoned {abandoned:,}, "
-            f"service level {_percent(within_sl, offered - short_abandoned)}".replace(",", " "),
-            highlight=False,
-        )
+    if days:
+        partial, full = _split_partial_days(days)
+        if full:
+            day, offered, handled, abandoned, short_abandoned, within_sl = full
+            console.print(
+                f"Latest full day {day}: offered {offered:,}, handled {handled:,}, abandoned {abandoned:,}, "
+                f"service level {_percent(within_sl, offered - short_abandoned)}".replace(",", " "),
+                highlight=False,
+            )
+        for day, offered, *_ in partial:
+            console.print(f"  {day} holds only {offered} offered contacts: a partial day, left out", highlight=False)
     return 0
+
+
+def _split_partial_days(days: list[tuple]) -> tuple[list[tuple], tuple | None]:
+    """The newest days below the volume threshold, and the newest day above it (rows newest first)."""
+    volumes = sorted(row[1] for row in days)
+    threshold = _PARTIAL_DAY_SHARE * volumes[len(volumes) // 2]
+    partial = []
+    for row in days:
+        if row[1] >= threshold:
+            return partial, row
+        partial.append(row)
+    return partial, None
 
 
 def _percent(numerator: int, denominator: int) -> str:
