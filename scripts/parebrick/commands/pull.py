@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
     def on_page(pages: int, rows: int) -> None:
-        if not args.quiet:
+        if not args.quiet and (pages == 1 or pages % 20 == 0):
             console.print(f"  page {pages}: {rows:,} items read".replace(",", " "), highlight=False)
 
     try:

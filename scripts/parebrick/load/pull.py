@@ -30,6 +30,7 @@ TABLE = get("cms.omnichat_chats")
 PATH = "/api/v1/chats"
 EPOCH = "1970-01-01T00:00:00Z"
 _RETRYABLE = {429, 500, 502, 503, 504}
+_INSERT_ROWS = 50_000
 
 
 class PullError(Exception):
@@ -227,6 +228,8 @@ def pull_omnichat(client: Client, base_url: str, token: str, *, token_env: str =
     batches.record(client, batch, "started")
     meta = {"_batch_id": batch.batch_id, "_source": source, "_loaded_at": batch.started_at}
     newest: datetime | None = None
+    rows: list[dict[str, Any]] = []
+    rejected: list[list[Any]] = []
     try:
         token_param: str | None = None
         while True:
@@ -234,7 +237,6 @@ def pull_omnichat(client: Client, base_url: str, token: str, *, token_env: str =
             if token_param:
                 params["page_token"] = token_param
             document = api.page(params)
-            rows, rejected = [], []
             for item in document["items"]:
                 result.rows_read += 1
                 try:
@@ -246,14 +248,19 @@ def pull_omnichat(client: Client, base_url: str, token: str, *, token_env: str =
                 row["_source_row"] = result.rows_read
                 rows.append(row)
                 newest = row["updated_at"] if newest is None or row["updated_at"] > newest else newest
-            _insert(client, rows, meta)
-            _quarantine(client, rejected)
-            result.rows_loaded += len(rows)
-            result.rows_rejected += len(rejected)
             result.pages += 1
             if on_page:
                 on_page(result.pages, result.rows_read)
             token_param = document.get("next_page_token")
+            # Rows go in large inserts (few parts), and all of them before the commit below.
+            if len(rows) >= _INSERT_ROWS or not token_param:
+                _insert(client, rows, meta)
+                result.rows_loaded += len(rows)
+                rows = []
+            if len(rejected) >= _INSERT_ROWS or not token_param:
+                _quarantine(client, rejected)
+                result.rows_rejected += len(rejected)
+                rejected = []
             if not token_param:
                 break
     except BaseException as exc:
