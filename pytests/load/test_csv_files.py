@@ -156,3 +156,11 @@ def test_a_file_of_mostly_bad_rows_is_rejected_whole_and_leaves_nothing(client, 
     assert rows(client, "SELECT count() FROM raw.brm__payments WHERE _batch_id = {b:UUID}", b=o.batch_id) == [(0,)]
     assert rows(client, "SELECT count() FROM raw.load_rejected_rows WHERE batch_id = {b:UUID}", b=o.batch_id) == [(0,)]
     assert batch_row(client, o.batch_id)[0] == "rejected"
+
+
+def test_only_loads_the_named_tables(client, tmp_path):
+    put(tmp_path, PAY, "only.csv", PAYMENTS + "801,1,2025-01-01 00:00:00,1,card\n")
+    put(tmp_path, "brm.charges", "charges.csv", "account_id,period_month,charge_type,amount_rub\n1,2025-01,fee,1.00\n")
+    result = load(client, tmp_path, only={"brm.charges"})
+    assert [o.source for o in result.outcomes] == ["brm/charges/charges.csv"]
+    assert not load(client, tmp_path, only={"brm.nope"}).ok

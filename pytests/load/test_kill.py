@@ -73,3 +73,16 @@ def test_sigkill_mid_file_then_rerun_gives_exact_counts(tmp_path):
 
 def _big_in_flight(scratch: Path) -> bool:
     return any(link.resolve().name == "b_big.csv" for link in scratch.glob("parebrick-load-*/extract.csv"))
+
+
+def test_a_busy_warehouse_gets_one_clear_line(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    holder = open_client(tmp_path / "warehouse")
+    try:
+        env = {**os.environ, "PAREBRICK_WAREHOUSE": str(tmp_path / "warehouse"), "NO_COLOR": "1"}
+        done = subprocess.run([str(BIN / "parebrick"), "load", "--inbox", str(tmp_path / "inbox")], env=env,
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        holder.close()
+    assert done.returncode == 1
+    assert "in use by another process" in done.stdout and "Traceback" not in done.stdout + done.stderr
