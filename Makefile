@@ -82,6 +82,9 @@ clean-warehouse: ## delete the embedded warehouse (.warehouse or PAREBRICK_WAREH
 clean: clean-warehouse ## delete the warehouse and dbt's target/ and logs/
 	rm -rf target logs
 
-.PHONY: bench-load
+.PHONY: bench-load bench-build
 bench-load: setup ## benchmark the loader against ClickHouse's own CSV ingest (3-million-row call detail file)
 	$(BIN)/python -m parebrick.load.bench
+
+bench-build: setup ## benchmark a full dbt build of 90 days x 100,000 calls, then one more day incrementally
+	$(BIN)/python -m parebrick.bench.build

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from support import run_tool
 
+from parebrick.bench.inbox import split_at_last_day
 from parebrick.embedded import open_client
 
 DAYS = 4
@@ -141,21 +142,10 @@ def test_every_planted_defect_left_the_numbers_right(built):
     assert rejected[0][0] > 0
 
 
-def day_of(path: Path) -> str | None:
-    digits = "".join(ch for ch in path.stem.split("_")[1] if ch.isdigit()) if "_" in path.stem else ""
-    return digits if len(digits) == 8 else None
-
-
 def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, repo):
     inbox = generated / "inbox"
-    daily = sorted({day for p in inbox.rglob("*.csv") if (day := day_of(p))})
-    last_day = daily[-1]
     first_part = tmp_path_factory.mktemp("first_part") / "inbox"
-    for path in inbox.rglob("*.csv"):
-        if day_of(path) != last_day:
-            target = first_part / path.relative_to(inbox)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, target)
+    split_at_last_day(inbox, first_part)
 
     incremental = Warehouse(tmp_path_factory.mktemp("incremental"), repo)
     incremental.load(first_part)

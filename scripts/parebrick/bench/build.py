@@ -1,0 +1,92 @@
+"""Benchmark: a full `dbt build` of the warehouse, then one more day built incrementally.
+
+    python -m parebrick.bench.build [--days 90] [--calls-per-day 100000] [--data DIR] [--keep]
+
+Generates DAYS + 1 days of sample extracts (kept in DIR for the next run: generation is deterministic),
+loads all but the last day into a throwaway embedded warehouse, times `dbt build`, then loads the last day
+and times `dbt build` again (incremental models process only the new day and their lookback window).
+Prints both times and their ratio. Targets: the full build under 5 minutes on a 2-core machine, the
+incremental day within 10 % of it. A benchmark to compare runs on one machine, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from parebrick.bench.inbox import split_at_last_day
+from parebrick.profile import project_dir
+
+FULL_BUILD_TARGET_SEC = 300
+INCREMENTAL_SHARE_TARGET = 0.10
+
+
+def _tool(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def _run(args: list[str], env: dict[str, str]) -> float:
+    """Run a command of this environment from the project directory; its wall time in seconds."""
+    started = time.perf_counter()
+    proc = subprocess.run(args, cwd=project_dir(), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout[-4000:])
+        raise SystemExit(f"{' '.join(Path(a).name if i == 0 else a for i, a in enumerate(args))} failed")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m parebrick.bench.build", description=__doc__.split("\n")[0])
+    parser.add_argument("--days", type=int, default=90, help="days built in full (one more is added)")
+    parser.add_argument("--calls-per-day", type=int, default=100_000)
+    parser.add_argument("--data", type=Path, default=None,
+                        help="where the generated extracts are kept (default: .data/bench-<days>x<calls>)")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark warehouse")
+    args = parser.parse_args(argv)
+
+    data = args.data or project_dir() / ".data" / f"bench-{args.days}x{args.calls_per_day}"
+    if not (data / "manifest.json").is_file():
+        print(f"generating {args.days + 1} days x {args.calls_per_day} calls into {data} ...", flush=True)
+        generated = _run([_tool("parebrick"), "generate", "--out", str(data), "--days", str(args.days + 1),
+                          "--calls-per-day", str(args.calls_per_day)], dict(os.environ))
+        print(f"  generated in {generated:.0f} s", flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="parebrick-bench-"))
+    try:
+        first_part = work / "inbox"
+        last_day = split_at_last_day(data / "inbox", first_part)
+        env = {**os.environ, "PAREBRICK_WAREHOUSE": str(work / "warehouse"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        profiles = work / "profiles"
+        profiles.mkdir()
+        shutil.copy(project_dir() / "profiles.example.yml", profiles / "profiles.yml")
+        dbt_build = [_tool("dbt"), "build", "--profiles-dir", str(profiles), "--target-path", str(work / "target"),
+                     "--log-path", str(work / "logs")]
+
+        loaded = _run([_tool("parebrick"), "load", "--inbox", str(first_part), "--quiet"], env)
+        print(f"loaded {args.days} days in {loaded:.0f} s", flush=True)
+        full = _run(dbt_build, env)
+        print(f"full dbt build:         {full:8.1f} s  (target: under {FULL_BUILD_TARGET_SEC} s)", flush=True)
+
+        _run([_tool("parebrick"), "load", "--inbox", str(data / "inbox"), "--quiet"], env)
+        incremental = _run(dbt_build, env)
+        share = incremental / full
+        print(f"incremental day {last_day}: {incremental:8.1f} s")
+        print(f"ratio incremental / full: {share:.3f}  (target: at most {INCREMENTAL_SHARE_TARGET})")
+    finally:
+        if args.keep:
+            print(f"warehouse kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

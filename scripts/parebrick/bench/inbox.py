@@ -1,0 +1,45 @@
+"""Split a generated landing zone at its last day of calls, to load "one more day" after the rest.
+
+Daily extracts carry their day in the file name (`ContactCallDetail_20250114.csv`, `appeals_20250114.csv`).
+The day of the last call-detail extract is the one held back, with every daily extract of that day or later
+(appeals resolved late are re-sent after the calls end). Weekly and monthly files (schedules, forecasts,
+charges) carry no day, and dictionary snapshots (agents, queues, staff) are full copies that the earlier
+days need too: both go with the first part.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+_DAY = re.compile(r"_(\d{8})(?:_[a-z]+)?$")
+_EXTRACT_SUFFIXES = (".csv", ".gz")
+_CALLS = Path("cms") / "uccx_contact_call_detail"
+_DICTIONARY_SNAPSHOTS = {Path("cms") / "uccx_resource", Path("cms") / "uccx_contact_service_queue",
+                         Path("wfm") / "staff"}
+
+
+def extract_day(path: Path) -> str | None:
+    """The YYYYMMDD an extract file is named for, or None for files that are not daily."""
+    stem = path.name.split(".")[0]
+    match = _DAY.search(stem)
+    return match.group(1) if match else None
+
+
+def split_at_last_day(inbox: Path, before: Path) -> str:
+    """Copy into `before` every extract of `inbox` but those of its last day of calls; return that day."""
+    call_days = sorted({day for p in (inbox / _CALLS).iterdir() if (day := extract_day(p))})
+    if not call_days:
+        raise ValueError(f"{inbox / _CALLS} has no daily extracts to split")
+    last = call_days[-1]
+    for path in inbox.rglob("*"):
+        if not path.is_file() or path.suffix not in _EXTRACT_SUFFIXES:
+            continue
+        relative = path.relative_to(inbox)
+        day = extract_day(path)
+        if day is None or day < last or relative.parent in _DICTIONARY_SNAPSHOTS:
+            target = before / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    return last
