@@ -11,6 +11,8 @@ DOCS_PORT ?= 8080
 SAMPLE ?= .data/sample
 SAMPLE_DAYS ?= 28
 SAMPLE_CALLS_PER_DAY ?= 20000
+# The Omnichat API double serves the sample's chats on this loopback port while the demo pulls them.
+OMNICHAT_PORT ?= 8765
 
 # dbt and the loaders read the same profile: DBT_PROFILES_DIR if you set it, else profiles.example.yml.
 ifdef DBT_PROFILES_DIR
@@ -45,10 +47,21 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup $(SAMPLE)/manifest.json ## generate sample extracts, load them, build the warehouse and its docs
 	$(PAREBRICK) load --inbox $(SAMPLE)/inbox --target $(TARGET)
+	@$(MAKE) --no-print-directory pull-sample-chats
 	$(DBT) build $(DBT_FLAGS)
 	$(DBT) docs generate $(DBT_FLAGS)
 	@$(PAREBRICK) summary --target $(TARGET)
 	@echo "Docs: run 'make docs' and open http://127.0.0.1:$(DOCS_PORT)"
+
+# The chats come through the HTTP API as in production: the API double runs as its own process with a
+# token made for this run (never printed), and the pull keeps its cursor in the warehouse.
+.PHONY: pull-sample-chats
+pull-sample-chats: setup
+	@export OMNICHAT_TOKEN=$$($(BIN)/python -c "import secrets; print(secrets.token_hex(16))"); \
+	$(PAREBRICK) omnichat-api --data $(SAMPLE) --port $(OMNICHAT_PORT) 2>$(SAMPLE)/omnichat-api.log & \
+	server=$$!; trap 'kill $$server 2>/dev/null' EXIT; \
+	for attempt in $$(seq 50); do (echo > /dev/tcp/127.0.0.1/$(OMNICHAT_PORT)) 2>/dev/null && break; sleep 0.2; done; \
+	$(PAREBRICK) pull omnichat --base-url http://127.0.0.1:$(OMNICHAT_PORT) --target $(TARGET) --quiet
 
 $(SAMPLE)/manifest.json: | setup
 	$(PAREBRICK) generate --out $(SAMPLE) --days $(SAMPLE_DAYS) --calls-per-day $(SAMPLE_CALLS_PER_DAY)
