@@ -76,9 +76,14 @@ docs: setup ## generate the docs site and serve it on 127.0.0.1:DOCS_PORT
 docs-static: setup ## generate the docs as one static file (target/static_index.html)
 	$(DBT) docs generate $(DBT_FLAGS) --static
 
-test: setup ## run the whole test suite and the SQL linter
+test: setup ## run the whole test suite, the project rules and the SQL linter
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory rules
 	$(MAKE) --no-print-directory lint
+
+.PHONY: rules
+rules: setup ## check the project rules: docs, grain tests, meta, layers, names, contracts (rules_exceptions.yml)
+	$(PAREBRICK) rules --profiles-dir $(PROFILES_DIR)
 
 pytest: setup ## run the Python test suite only (pass ARGS="-k name" to select)
 	$(BIN)/pytest $(ARGS)

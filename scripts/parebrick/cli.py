@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.sources",
     "parebrick.commands.generate",
     "parebrick.commands.omnichat_api",
+    "parebrick.commands.rules",
 )
 
 
