@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from parebrick.embedded import WarehouseBusyError
-from parebrick.profile import ProfileError, load_target, project_dir
+from parebrick.commands.common import open_target
+from parebrick.profile import project_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,16 +44,13 @@ def run(args: argparse.Namespace) -> int:
     from parebrick.load.csvload import Limits
     from parebrick.load.progress import ProgressReporter, QuietReporter, print_summary
     from parebrick.load.runner import load_inbox
-    from parebrick.warehouse import connect
 
     console = Console(width=max(Console().width, 120))
     inbox = (args.inbox or default_inbox()).resolve()
-    try:
-        target = load_target(args.target)
-        client = connect(target)
-    except (ProfileError, WarehouseBusyError) as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    opened = open_target(console, args.target)
+    if opened is None:
         return 1
+    target, client = opened
     cluster = str(target.config["cluster"]) if target.config.get("cluster_mode") and target.config.get("cluster") else None
     limits = Limits(max_bad_rows=args.max_bad_rows, max_bad_ratio=args.max_bad_ratio)
     try:

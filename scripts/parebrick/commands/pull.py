@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from rich.console import Console
 
-from parebrick.embedded import WarehouseBusyError
-from parebrick.profile import ProfileError, load_target
+from parebrick.commands.common import open_target
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +34,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from parebrick.load.pull import pull_omnichat
-    from parebrick.warehouse import connect
 
     console = Console(width=max(Console().width, 100))
     token = os.environ.get(args.token_env, "")
@@ -43,12 +41,10 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"[red]error:[/red] environment variable {args.token_env} is not set or empty (it holds the "
                       "Omnichat API token)", highlight=False)
         return 1
-    try:
-        target = load_target(args.target)
-        client = connect(target)
-    except (ProfileError, WarehouseBusyError) as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    opened = open_target(console, args.target)
+    if opened is None:
         return 1
+    target, client = opened
 
     def on_page(pages: int, rows: int) -> None:
         if not args.quiet and (pages == 1 or pages % 20 == 0):

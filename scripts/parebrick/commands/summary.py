@@ -7,9 +7,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from parebrick.embedded import WarehouseBusyError
-from parebrick.profile import ProfileError, load_target
-from parebrick.warehouse import connect
+from parebrick.commands.common import open_target
 
 # The databases of the layers, in the order data flows through them.
 LAYER_DATABASES: tuple[tuple[str, str], ...] = (
@@ -59,12 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     console = Console(width=max(Console().width, 100))
-    try:
-        target = load_target(args.target)
-        client = connect(target)
-    except (ProfileError, WarehouseBusyError) as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+    opened = open_target(console, args.target)
+    if opened is None:
         return 1
+    target, client = opened
     try:
         databases = [name for name, _ in LAYER_DATABASES]
         rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
