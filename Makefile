@@ -76,10 +76,18 @@ docs: setup ## generate the docs site and serve it on 127.0.0.1:DOCS_PORT
 docs-static: setup ## generate the docs as one static file (target/static_index.html)
 	$(DBT) docs generate $(DBT_FLAGS) --static
 
-test: setup ## run the whole test suite, the project rules and the SQL linter
+test: setup browser ## run the whole test suite, the project rules and the SQL linter
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory rules
 	$(MAKE) --no-print-directory lint
+
+# The docs browser test drives Debian's chromium through its chromedriver (never a downloaded browser).
+# Installed when missing; CI runs as root, elsewhere sudo is used.
+.PHONY: browser
+browser: ## install Debian's chromium and chromium-driver for the docs browser test, if missing
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y chromium chromium-driver; }
 
 .PHONY: rules
 rules: setup ## check the project rules: docs, grain tests, meta, layers, names, contracts (rules_exceptions.yml)
