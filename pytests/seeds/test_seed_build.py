@@ -43,7 +43,9 @@ def test_seeds_build_typed_and_tested_on_the_embedded_warehouse(repo, tmp_path):
     shutil.copy(repo / "profiles.example.yml", profiles / "profiles.yml")
     warehouse = tmp_path / "warehouse"
     result = run_tool(
-        ["dbt", "build", "--select", "resource_type:seed", "--profiles-dir", str(profiles), "--target", "local",
+        # cautious: only the seeds' own tests, not model tests that merely refer to a seed
+        ["dbt", "build", "--select", "resource_type:seed", "--indirect-selection", "cautious",
+         "--profiles-dir", str(profiles), "--target", "local",
          "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
         cwd=repo, env={"PAREBRICK_WAREHOUSE": str(warehouse)},
     )
