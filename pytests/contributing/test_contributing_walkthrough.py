@@ -1,0 +1,100 @@
+"""CONTRIBUTING.md's worked example, followed on a temporary copy of the project.
+
+The guide is the newcomer's only instructions, so its code blocks are the test's input: every block titled
+with a file path is written to that path in the copy. The new models must pass `parebrick rules` and the
+linter as written; the same models without a description, or without the grain test, must fail with the
+rule's one-line message. A guide that drifts from the rules fails here, not in a newcomer's first PR.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from support import REPO, run_tool
+
+COPIED = ("dbt_project.yml", "profiles.example.yml", "rules_exceptions.yml", ".sqlfluff",
+          "models", "macros", "seeds", "snapshots", "docs", "tests", "analyses")
+BLOCK = re.compile(r'^```(?:sql|yaml) title="(?P<path>[^"]+)"\n(?P<body>.*?)^```$', re.MULTILINE | re.DOTALL)
+AGG = "models/aggregate/cc/agg_cc__service_weekly"
+VIEW = "models/view/cc/v_cc_service_weekly"
+
+
+def guide_files() -> dict[str, str]:
+    return {m["path"]: m["body"] for m in BLOCK.finditer((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project (no .git, .venv, target or warehouse) with the guide's files written into it."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("target", "logs", "__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, copy / name)
+    (copy / "profiles").mkdir()
+    shutil.copy2(REPO / "profiles.example.yml", copy / "profiles" / "profiles.yml")
+    for path, body in guide_files().items():
+        assert not (copy / path).exists(), f"the guide's example {path} already exists in the project; rename the example"
+        (copy / path).parent.mkdir(parents=True, exist_ok=True)
+        (copy / path).write_text(body, encoding="utf-8")
+    return copy
+
+
+def rules(project: Path) -> tuple[int, list[str]]:
+    done = run_tool(["parebrick", "rules", "--project-dir", str(project), "--profiles-dir", str(project / "profiles")],
+                    cwd=project, env={"PAREBRICK_WAREHOUSE": str(project.parent / "warehouse")})
+    return done.returncode, done.output.splitlines()
+
+
+def edit_yaml(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data["models"][0])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_guide_has_the_worked_example() -> None:
+    files = guide_files()
+    assert set(files) == {f"{AGG}.sql", f"{AGG}.yml", f"{VIEW}.sql", f"{VIEW}.yml"}, sorted(files)
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for step in ("make lint", "parebrick rules", "make test", "rules_exceptions.yml", "state:modified+",
+                 "prod-manifest", "Adding a staging model", "Adding a detail model", "Reviewing a pull request"):
+        assert step in text, f"CONTRIBUTING.md no longer explains {step!r}"
+
+
+def test_new_models_pass_the_rules_and_the_linter(project: Path) -> None:
+    code, out = rules(project)
+    assert code == 0, "\n".join(out)
+    assert any("no violations" in line for line in out)
+    lint = run_tool(["sqlfluff", "lint", f"{AGG}.sql", f"{VIEW}.sql"], cwd=project)
+    assert lint.returncode == 0, lint.output
+
+
+def test_same_view_without_docs_fails(project: Path) -> None:
+    def undocument(model: dict) -> None:  # type: ignore[type-arg]
+        del model["description"]
+        model["columns"][0]["description"] = ""
+
+    edit_yaml(project / f"{VIEW}.yml", undocument)
+    code, out = rules(project)
+    assert code == 1
+    assert "v_cc_service_weekly — description — add a description to v_cc_service_weekly in " \
+           "models/view/cc/v_cc_service_weekly.yml" in out
+    assert "v_cc_service_weekly — column-description — describe column week_start in " \
+           "models/view/cc/v_cc_service_weekly.yml (metrics: {{ doc('metric_...') }})" in out
+
+
+def test_same_aggregate_without_grain_test_fails(project: Path) -> None:
+    edit_yaml(project / f"{AGG}.yml", lambda model: model.pop("data_tests"))
+    code, out = rules(project)
+    assert code == 1
+    assert ("agg_cc__service_weekly — grain-test — no uniqueness test on its grain (service_code, territory_code, "
+            "week_start); add data_tests: [{unique_combination: {arguments: {columns: [service_code, territory_code, "
+            "week_start]}}}]") in out
+    assert not any(line.startswith("v_cc_service_weekly") for line in out), out
