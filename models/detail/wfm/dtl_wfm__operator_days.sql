@@ -76,8 +76,14 @@ connections as (
             and agent_connections.profile_id = logins.profile_id
     inner join staff_versions on logins.resource_login_id = staff_versions.resource_login_id
     where
-        staff_versions.valid_from <= toDate(agent_connections.started_at)
-        and (staff_versions.valid_to is null or toDate(agent_connections.started_at) < staff_versions.valid_to)
+        -- the roster's versions start on the operator's local dates
+        staff_versions.valid_from
+        <= toDate(agent_connections.started_at + toIntervalHour(staff_versions.utc_offset_hours))
+        and (
+            staff_versions.valid_to is null
+            or toDate(agent_connections.started_at + toIntervalHour(staff_versions.utc_offset_hours))
+            < staff_versions.valid_to
+        )
         {% if is_incremental() %}
             -- a day earlier than the first rebuilt local date: local days start before UTC ones
             and agent_connections.started_at
