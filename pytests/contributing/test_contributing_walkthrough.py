@@ -101,3 +101,19 @@ def test_same_aggregate_without_grain_test_fails(project: Path) -> None:
             "week_start); add data_tests: [{unique_combination: {arguments: {columns: [service_code, territory_code, "
             "week_start]}}}]") in out
     assert not any(line.startswith("v_cc_service_weekly") for line in out), out
+
+
+def test_new_models_build_with_their_contract(project: Path) -> None:
+    """The guide's SQL runs: on a tiny generated sample in a throwaway warehouse, the example aggregate and
+    view build with their ancestors, the view's enforced contract holds and their grain tests pass."""
+    env = {"PAREBRICK_WAREHOUSE": str(project.parent / "warehouse")}
+    data = project.parent / "sample"
+    for args in (["parebrick", "generate", "--out", str(data), "--days", "2", "--calls-per-day", "300"],
+                 ["parebrick", "load", "--inbox", str(data / "inbox")]):
+        done = run_tool(args, cwd=project, env=env)
+        assert done.returncode == 0, done.output
+    done = run_tool(["dbt", "build", "--profiles-dir", str(project / "profiles"), "--select", "+v_cc_service_weekly",
+                     "--indirect-selection", "cautious"], cwd=project, env=env)
+    assert done.returncode == 0, done.output
+    assert "OK created sql view model `views`.`v_cc_service_weekly`" in done.output
+    assert "PASS unique_combination_v_cc_service_weekly_week_start__service_code__territory_code" in done.output
