@@ -108,6 +108,11 @@ def test_search_open_and_read_v_cc_service_daily(served: str, browser: Any) -> N
 
     wait = WebDriverWait(browser, 30)
     browser.get(f"{served}/index.html")
+    # The overview page first: what lies where, the colour legend, the glossary and the БФТ.
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "What lies where"))
+    overview = browser.find_element(By.TAG_NAME, "body").text
+    for heading in ("Colours in the lineage graph", "The metric glossary", "Asking for a report (БФТ)"):
+        assert heading in overview, f"the overview page lacks {heading!r}"
     search = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "input[placeholder^='Search for models']")))
     search.send_keys(MODEL)
     result = wait.until(ec.element_to_be_clickable(
