@@ -3,6 +3,7 @@
     engine='MergeTree()',
     partition_by='toYear(report_month)',
     order_by='(report_month, territory_code, product_code, account_id)',
+    ttl='report_month + toIntervalYear(3)',
 ) }}
 
 with accounts as (

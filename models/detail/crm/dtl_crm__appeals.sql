@@ -5,6 +5,7 @@
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, territory_code, service_code, appeal_id)',
+    ttl='report_date + toIntervalYear(3)',
 ) }}
 
 {#- FCR looks fcr_window_days ahead and repeats look as far back, so an incremental run rebuilds at least

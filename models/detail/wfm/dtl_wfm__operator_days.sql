@@ -5,6 +5,7 @@
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, operator_login)',
+    ttl='report_date + toIntervalYear(3)',
 ) }}
 
 with agent_connections as (
