@@ -68,6 +68,13 @@ class Warehouse:
     def dbt(self, *args: str):
         return self.run("dbt", *args, *self.dbt_flags)
 
+    def execute(self, sql: str, settings: dict | None = None) -> None:
+        client = open_client(self.path)
+        try:
+            client.command(sql, settings=settings or {})
+        finally:
+            client.close()
+
     def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
         client = open_client(self.path)
         try:
@@ -168,9 +175,53 @@ def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, r
         ("views.v_cc_service_daily", "report_date, service_code, territory_code"),
         ("views.v_crm_cms_reconciliation_daily", "report_date, service_code"),
     ):
-        sql = f"SELECT * FROM {relation} ORDER BY {order}"
+        # build_id names the build that wrote a row: the one thing that differs by design
+        columns = "* EXCEPT (build_id)" if relation.startswith("detail.") else "*"
+        sql = f"SELECT {columns} FROM {relation} ORDER BY {order}"
         (names, after_increment), (_, after_refresh) = incremental.rows(sql), full.rows(sql)
         differing = [(a, b) for a, b in zip(after_increment, after_refresh) if a != b]
         assert len(after_increment) == len(after_refresh), relation
         assert differing == [], f"{relation}: {len(differing)} rows differ ({names}), first: {differing[:3]}"
 
+
+
+def test_a_build_tests_what_it_changed_and_dbt_test_tests_everything(generated, tmp_path_factory, repo):
+    """An old defect is left to `dbt test`; a defect in the newly loaded day fails the build itself."""
+    inbox = generated / "inbox"
+    first_part = tmp_path_factory.mktemp("scope_first_part") / "inbox"
+    split_at_last_day(inbox, first_part)
+    window = ["--vars", "{lookback_days: 1}"]  # so that the first day lies outside the rebuilt window
+
+    warehouse = Warehouse(tmp_path_factory.mktemp("scope"), repo)
+    warehouse.load(first_part)
+    warehouse.dbt("build", *window)
+    # An old contact delivered twice: a row of the first day, copied as it stands (same build_id).
+    warehouse.execute(
+        "INSERT INTO detail.dtl_cms__contacts SELECT * FROM detail.dtl_cms__contacts "
+        "WHERE report_date = (SELECT min(report_date) FROM detail.dtl_cms__contacts) LIMIT 1")
+
+    warehouse.load(inbox)
+    new_batches = ("SELECT batch_id FROM raw.committed_batches "
+                   "WHERE committed_at > (SELECT max(finished_at) FROM audit.dbt_builds)")
+    # A call leg of the new day with a contact type the dictionary does not know.
+    warehouse.execute(
+        "ALTER TABLE raw.cms__uccx_contact_call_detail UPDATE contactType = 9 WHERE (sessionID, sessionSeqNum) = "
+        f"(SELECT sessionID, sessionSeqNum FROM raw.cms__uccx_contact_call_detail WHERE _batch_id IN ({new_batches}) "
+        "ORDER BY sessionID, sessionSeqNum LIMIT 1)", settings={"mutations_sync": 2})
+
+    build = warehouse.run("dbt", "build", *window, *warehouse.dbt_flags, ok=False)
+    assert build.returncode != 0
+    failed = failed_tests(build.output)
+    assert failed == {"relationships_stg_cms__contact_call_detail_contact_type__contact_type__ref_dim_cms_contact_types_"}
+
+    test = warehouse.run("dbt", "test", "--select", "dtl_cms__contacts", *warehouse.dbt_flags, ok=False)
+    assert failed_tests(test.output) == {"unique_combination_dtl_cms__contacts_node_id__profile_id__session_id"}
+
+    _, builds = warehouse.rows("SELECT command, whole_project, failures > 0 FROM audit.dbt_builds ORDER BY started_at")
+    assert builds == [("build", True, False), ("build", True, True), ("test", False, True)]
+
+
+def failed_tests(output: str) -> set[str]:
+    """Names of the tests dbt reports as failed in its summary."""
+    return {line.split("Failure in test ", 1)[1].split(" (", 1)[0]
+            for line in output.splitlines() if "Failure in test " in line}

@@ -13,6 +13,7 @@ import fcntl
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,9 @@ from clickhouse_connect.driver.exceptions import DatabaseError
 
 # Like a ClickHouse server, the engine holds an exclusive flock on this file while the directory is open.
 _STATUS_FILE = "status"
+# Clients of one process share the engine, and dbt opens one per thread. Opening redirects the process's
+# stderr for a moment, so opens take turns.
+_OPENING = threading.Lock()
 
 
 class WarehouseBusyError(RuntimeError):
@@ -94,7 +98,7 @@ def open_client(path: str | os.PathLike[str], *, database: str | None = None,
     """A clickhouse-connect client on the embedded engine at `path` (created if missing)."""
     resolved = resolve_path(path)
     os.makedirs(resolved, exist_ok=True)
-    with _engine_stderr_held_back():
+    with _OPENING, _engine_stderr_held_back():
         try:
             return clickhouse_connect.get_client(
                 interface="chdb", path=resolved, database=database, settings=settings or {}

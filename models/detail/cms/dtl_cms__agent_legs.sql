@@ -128,4 +128,7 @@ final as (
     from legs
 )
 
-select * from final
+select
+    *,
+    {{ build_id() }} as build_id
+from final

@@ -89,4 +89,7 @@ final as (
     from enriched
 )
 
-select * from final
+select
+    *,
+    {{ build_id() }} as build_id
+from final

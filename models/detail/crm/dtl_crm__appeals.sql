@@ -110,4 +110,7 @@ final as (
     {% endif %}
 )
 
-select * from final
+select
+    *,
+    {{ build_id() }} as build_id
+from final

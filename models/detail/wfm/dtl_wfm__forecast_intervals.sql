@@ -37,4 +37,7 @@ counted as (
     group by service_code, territory_code, interval_start, report_date
 )
 
-select * from counted
+select
+    *,
+    {{ build_id() }} as build_id
+from counted

@@ -47,6 +47,9 @@ logins as (
 ),
 
 -- One row per operator and version; the operator's territory gives the local clock of their work.
+-- A version is in effect from `effective_from`: its `valid_from`, except that the first version also
+-- covers the days before it, so work done before the roster first listed an operator still counts,
+-- under the operator's first known assignment.
 staff_versions as (
     select
         staff.operator_login as operator_login,
@@ -56,6 +59,11 @@ staff_versions as (
         staff.territory_code as territory_code,
         staff.valid_from as valid_from,
         staff.valid_to as valid_to,
+        if(
+            staff.valid_from = min(staff.valid_from) over (partition by staff.operator_login),
+            toDate('1970-01-01'),
+            staff.valid_from
+        ) as effective_from,
         coalesce(territories.utc_offset_hours, 3) as utc_offset_hours
     from staff
     left join territories on staff.territory_code = territories.territory_code
@@ -78,7 +86,7 @@ connections as (
     inner join staff_versions on logins.resource_login_id = staff_versions.resource_login_id
     where
         -- the roster's versions start on the operator's local dates
-        staff_versions.valid_from
+        staff_versions.effective_from
         <= toDate(agent_connections.started_at + toIntervalHour(staff_versions.utc_offset_hours))
         and (
             staff_versions.valid_to is null
@@ -153,7 +161,7 @@ final as (
         (
             staff_versions.operator_login is null
             or (
-                staff_versions.valid_from <= operator_days.report_date
+                staff_versions.effective_from <= operator_days.report_date
                 and (staff_versions.valid_to is null or operator_days.report_date < staff_versions.valid_to)
             )
         )
@@ -162,4 +170,7 @@ final as (
         {% endif %}
 )
 
-select * from final
+select
+    *,
+    {{ build_id() }} as build_id
+from final
