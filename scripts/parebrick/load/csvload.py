@@ -159,6 +159,8 @@ def _settings(table: Table, limits: Limits, errors_path: str, *, parallel: bool)
         "input_format_parallel_parsing": 1 if parallel else 0,
         # One stream keeps rows in file order, so rowNumberInAllBlocks() is the record number.
         "max_threads": 1,
+        # Plain read() moves the descriptor's offset, which is how the progress bar knows how far it is (readpos).
+        "storage_file_read_method": "read",
         "parallel_view_processing": 1,
     }
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from parebrick.load.readpos import slowest_reader
 from parebrick.load.runner import FileOutcome, RunResult
+
+_SAMPLE_BYTES = 1 << 20
+_POLL_SECONDS = 0.25
 
 _STYLE = {"loaded": "green", "skipped": "dim", "rejected": "red", "failed": "red"}
 
@@ -21,11 +27,49 @@ def _rate(outcome: FileOutcome) -> str:
     return f"{_n(int(outcome.rows_read / outcome.seconds))} rows/s" if outcome.seconds > 0 and outcome.rows_read else ""
 
 
-class ProgressReporter:
-    """A live line per file: spinning while the engine parses it, then its rows, rejected rows and rows/s.
+def bytes_per_row(path: Path) -> float | None:
+    """Mean length of the rows in the first megabyte of an uncompressed extract (None for gzip or no rows)."""
+    if path.name.lower().endswith(".gz"):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(_SAMPLE_BYTES)
+    except OSError:
+        return None
+    body = sample.split(b"\n", 1)[1] if b"\n" in sample else b""
+    rows = body.count(b"\n")
+    return (body.rindex(b"\n") + 1) / rows if rows else None
 
-    The engine reads the file inside its own threads and reports no progress to the caller, so the line
-    shows the file's size and the time elapsed until the counts are known.
+
+class _Watcher(threading.Thread):
+    """Moves a file's bar as the engine reads the file: bytes read, and rows at the sampled row length."""
+
+    def __init__(self, progress: Progress, task: TaskID, path: Path, size_bytes: int):
+        super().__init__(name="parebrick-progress", daemon=True)
+        self.progress, self.task, self.path = progress, task, path
+        self.row_bytes = bytes_per_row(path)
+        self.stopped = threading.Event()
+        self.started_at = time.monotonic()
+
+    def run(self) -> None:
+        while not self.stopped.wait(_POLL_SECONDS):
+            offset = slowest_reader(self.path)
+            if offset is None:
+                continue
+            detail = f"{offset / 1e6:.0f} MB"
+            if self.row_bytes:
+                rows = int(offset / self.row_bytes)
+                elapsed = time.monotonic() - self.started_at
+                detail = f"≈ {_n(rows)} rows, {_n(int(rows / elapsed))} rows/s" if elapsed > 0 else detail
+            self.progress.update(self.task, completed=offset, detail=detail)
+
+
+class ProgressReporter:
+    """A live bar per file while the engine parses it, then its rows, rejected rows and rows/s.
+
+    The engine reports nothing to its caller while it parses; the bar follows how far it has read the
+    file (`readpos`), and the row count shown meanwhile is estimated from the length of the first rows
+    (marked ≈). When the file is done, the line shows the exact counts from the warehouse.
     """
 
     def __init__(self, console: Console):
@@ -34,27 +78,42 @@ class ProgressReporter:
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=20),
             TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), console=console, transient=False,
         )
-        self._task = None
+        self._task: TaskID | None = None
+        self._total = 1
+        self._watcher: _Watcher | None = None
 
     def __enter__(self) -> "ProgressReporter":
         self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stop_watching()
         self.progress.stop()
 
     def file_started(self, table: str, source: str, size_bytes: int, path: Path | None = None) -> None:
-        self._task = self.progress.add_task(source.rsplit("/", 1)[-1], total=None, detail=f"{size_bytes / 1e6:.1f} MB")
+        self._total = size_bytes or 1
+        self._task = self.progress.add_task(source.rsplit("/", 1)[-1], total=self._total,
+                                            detail=f"{size_bytes / 1e6:.1f} MB")
+        if path is not None:
+            self._watcher = _Watcher(self.progress, self._task, path, size_bytes)
+            self._watcher.start()
 
     def file_finished(self, outcome: FileOutcome) -> None:
+        self._stop_watching()
         if self._task is None:
             return
         style = _STYLE.get(outcome.status, "")
         detail = f"[{style}]{outcome.status}[/{style}]"
         if outcome.status == "loaded":
             detail += f" {_n(outcome.rows_loaded)} rows, {_n(outcome.rows_rejected)} rejected, {_rate(outcome)}"
-        self.progress.update(self._task, total=1, completed=1, detail=detail)
+        self.progress.update(self._task, total=self._total, completed=self._total, detail=detail)
         self._task = None
+
+    def _stop_watching(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stopped.set()
+            self._watcher.join()
+            self._watcher = None
 
 
 class QuietReporter:
