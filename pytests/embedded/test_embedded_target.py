@@ -190,3 +190,23 @@ def test_a_second_process_gets_one_clear_line(built):
     assert str(built.warehouse.resolve()) in lines[0]
     assert "one process at a time" in lines[0] and "server" in lines[0]
     assert "Traceback" not in result.output and "DB::Exception" not in result.output
+
+
+def test_the_columns_of_a_query_are_learnt_without_running_it(tmp_path):
+    """dbt asks for a model's columns before each incremental run: the engine's analysis answers, nothing runs."""
+    from dbt.adapters.chdb.client import ChdbClient
+    from dbt.adapters.chdb.credentials import ChdbCredentials
+
+    client = ChdbClient(ChdbCredentials(path=str(tmp_path / "warehouse"), schema="default"))
+    try:
+        client.command("create table default.calls (x UInt8, y String) engine = MergeTree order by x")
+        client.command("insert into default.calls values (1, 'a')")
+        # Running this query builds its IN set for the primary key (as the contacts' incremental run does),
+        # and building this one throws.
+        sql = ("select x, y, toDateTime64(0, 3, 'UTC') as z from default.calls "
+               "where x in (select throwIf(1))")
+        columns = client.columns_in_query(sql)
+        assert [(c.name, c.data_type) for c in columns] == [
+            ("x", "UInt8"), ("y", "String"), ("z", "DateTime64(3, 'UTC')")]
+    finally:
+        client.close()
