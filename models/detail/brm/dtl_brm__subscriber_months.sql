@@ -1,5 +1,7 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='account_id',
     engine='MergeTree()',
     partition_by='toYear(report_month)',
     order_by='(report_month, territory_code, product_code, account_id)',
@@ -23,6 +25,17 @@ horizon as (
     from calendar as c
 ),
 
+-- An account's months follow from its latest version alone, so a run rebuilds every month of the accounts
+-- delivered since the last run, and of every account when the horizon has moved to a new month.
+{% if is_incremental() %}
+    built as (
+        select
+            max(existing.loaded_at) as loaded_until,
+            max(existing.report_month) as last_built_month
+        from {{ this }} as existing
+    ),
+{% endif %}
+
 accounts_in_horizon as (
     select
         accounts.account_id as account_id,
@@ -30,6 +43,7 @@ accounts_in_horizon as (
         accounts.territory_code as territory_code,
         accounts.product_code as product_code,
         accounts.tariff_code as tariff_code,
+        accounts.loaded_at as loaded_at,
         greatest(
             toStartOfMonth(toDate(assumeNotNull(accounts.activated_at))),
             assumeNotNull((select h.first_month from horizon as h))
@@ -42,7 +56,14 @@ accounts_in_horizon as (
             )
         ) as last_active_month
     from accounts
-    where accounts.activated_at is not null
+    where
+        accounts.activated_at is not null
+        {% if is_incremental() %}
+            and (
+                accounts.loaded_at > (select b.loaded_until from built as b)
+                or (select h.last_month from horizon as h) > (select b.last_built_month from built as b)
+            )
+        {% endif %}
 ),
 
 -- An account is active in a month when it was activated on or before the month's last day and not
@@ -54,6 +75,7 @@ account_months as (
         territory_code,
         product_code,
         tariff_code,
+        loaded_at,
         -- one row per month of activity (activated_at is never NULL here: see the filter above);
         -- `months_in` is the lambda's parameter, not a column
         arrayJoin(
@@ -65,4 +87,7 @@ account_months as (
     from accounts_in_horizon
 )
 
-select * from account_months
+select
+    *,
+    {{ build_id() }} as build_id
+from account_months

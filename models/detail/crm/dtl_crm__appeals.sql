@@ -31,17 +31,6 @@ territories as (
     ),
 {% endif %}
 
--- A call appeal names its call by the Cisco sessionID; only a handled contact counts as a match.
-handled_contacts as (
-    select
-        toString(session_id) as contact_ref,
-        min(report_date) as contact_report_date,
-        any(service_code) as contact_service_code
-    from contacts
-    where outcome = 'handled'
-    group by contact_ref
-),
-
 customer_history as (
     select
         *,
@@ -61,6 +50,27 @@ customer_history as (
             created_at
             >= (select r.rebuild_from from rebuild_from as r) - toIntervalDay({{ var('fcr_window_days') }} + 1)
     {% endif %}
+),
+
+-- A call appeal names its call by the Cisco sessionID; only a handled contact counts as a match.
+handled_contacts as (
+    select
+        toString(session_id) as contact_ref,
+        min(report_date) as contact_report_date,
+        any(service_code) as contact_service_code
+    from contacts
+    where
+        outcome = 'handled'
+        {% if is_incremental() %}
+            -- only the contacts the rebuilt appeals can name: the join's right side stays small
+            and session_id in (
+                select toInt64OrNull(named.contact_ref) from appeals as named
+                where
+                    named.channel = 'call'
+                    and named.created_at >= (select r.rebuild_from from rebuild_from as r)
+            )
+        {% endif %}
+    group by contact_ref
 ),
 
 final as (
