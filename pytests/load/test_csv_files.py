@@ -58,24 +58,26 @@ def test_bad_rows_are_quarantined_with_exact_row_numbers(client, tmp_path):
     lines = [f"{1000 + i},7,2025-01-0{1 + i % 9} 00:00:00,{i}.00,card" for i in range(1, 31)]
     lines[4] = "1005,7,not-a-date,5.00,card"         # row 5: not a time
     lines[9] = ",7,2025-01-01 00:00:00,1.00,card"    # row 10: empty key
+    lines[14] = "1015,7,2025-02-30 10:00:00,15,card"  # row 15: no such day (never read as another date)
     lines[19] = "1020,7,2025-01-01 00:00:00"         # row 20: missing fields
     lines[24] = "n/a,7,2025-01-01 00:00:00,25,card"  # row 25: text in a number
     put(tmp_path, PAY, "bad_rows.csv", PAYMENTS + "\n".join(lines) + "\n")
     result = load(client, tmp_path)
     o = outcome_of(result, "bad_rows.csv")
-    assert (o.status, o.rows_read, o.rows_loaded, o.rows_rejected) == ("loaded", 30, 26, 4)
+    assert (o.status, o.rows_read, o.rows_loaded, o.rows_rejected) == ("loaded", 30, 25, 5)
     rejected = rows(client, "SELECT source_row, raw_text, reason FROM raw.load_rejected_rows "
                             "WHERE batch_id = {b:UUID} ORDER BY source_row", b=o.batch_id)
-    assert [r[0] for r in rejected] == [5, 10, 20, 25]
+    assert [r[0] for r in rejected] == [5, 10, 15, 20, 25]
     assert "not-a-date" in rejected[0][1] and "column paid_at: not a valid time" in rejected[0][2]
-    assert rejected[2][1] == "1020,7,2025-01-01 00:00:00" and "less columns" in rejected[2][2]
-    assert rejected[3][1] == "n/a,7,2025-01-01 00:00:00,25,card" and "payment_id" in rejected[3][2]
+    assert rejected[2][2] == "column paid_at: not a valid time: 2025-02-30 10:00:00"
+    assert rejected[3][1] == "1020,7,2025-01-01 00:00:00" and "less columns" in rejected[3][2]
+    assert rejected[4][1] == "n/a,7,2025-01-01 00:00:00,25,card" and "payment_id" in rejected[4][2]
     assert "required column payment_id is empty" in rejected[1][2]
     assert "\n" not in "".join(r[2] for r in rejected)
     loaded = rows(client, "SELECT payment_id, _source_row FROM raw.brm__payments WHERE _batch_id = {b:UUID} "
                           "ORDER BY _source_row", b=o.batch_id)
     assert all(pid == 1000 + row for pid, row in loaded), loaded
-    assert batch_row(client, o.batch_id)[:4] == ("committed", 30, 26, 4)
+    assert batch_row(client, o.batch_id)[:4] == ("committed", 30, 25, 5)
 
 
 @pytest.mark.parametrize("name, content, reason", [
