@@ -31,6 +31,15 @@ territories as (
     ),
 {% endif %}
 
+-- The appeals an incremental run compares: the rebuilt ones and one FCR window of history before them.
+appeals_in_window as (
+    {{ where_through_keys(
+        'appeals', ['appeal_id'],
+        "created_at >= (select r.rebuild_from from rebuild_from as r) - toIntervalDay("
+        ~ var('fcr_window_days') ~ " + 1)" if is_incremental() else "true"
+    ) }}
+),
+
 customer_history as (
     select
         *,
@@ -44,12 +53,7 @@ customer_history as (
             partition by customer_id, category order by created_at, appeal_id
             rows between unbounded preceding and 1 preceding
         ) as previous_resolved_at
-    from appeals
-    {% if is_incremental() %}
-        where
-            created_at
-            >= (select r.rebuild_from from rebuild_from as r) - toIntervalDay({{ var('fcr_window_days') }} + 1)
-    {% endif %}
+    from appeals_in_window
 ),
 
 -- A call appeal names its call by the Cisco sessionID; only a handled contact counts as a match.

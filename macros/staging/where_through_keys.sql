@@ -1,0 +1,23 @@
+{#-
+    The rows of a deduplicating staging view (or a CTE over one) that meet `condition`.
+
+    In an incremental run they are found through their keys: a filter on the key columns reaches under the
+    view's deduplication (`LIMIT 1 BY` the key), so only the rows of those keys are sorted, while a filter on
+    any other column waits until the whole raw table is deduplicated, every column of it. The keys are found
+    by reading the view with only the columns the condition needs, which is cheap. A full build reads every
+    row anyway and filters directly. Either way, the same rows as `select * from relation where condition`.
+-#}
+{% macro where_through_keys(relation, key_columns, condition) -%}
+    {%- if is_incremental() %}
+        select * from {{ relation }}
+        where
+            ({{ key_columns | join(', ') }}) in (
+                select {{ key_columns | join(', ') }} from {{ relation }}
+                where {{ condition }}
+            )
+            and {{ condition }}
+    {%- else %}
+        select * from {{ relation }}
+        where {{ condition }}
+    {%- endif %}
+{%- endmacro %}
