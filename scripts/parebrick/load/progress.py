@@ -44,7 +44,7 @@ def bytes_per_row(path: Path) -> float | None:
 class _Watcher(threading.Thread):
     """Moves a file's bar as the engine reads the file: bytes read, and rows at the sampled row length."""
 
-    def __init__(self, progress: Progress, task: TaskID, path: Path, size_bytes: int):
+    def __init__(self, progress: Progress, task: TaskID, path: Path):
         super().__init__(name="parebrick-progress", daemon=True)
         self.progress, self.task, self.path = progress, task, path
         self.row_bytes = bytes_per_row(path)
@@ -95,7 +95,7 @@ class ProgressReporter:
         self._task = self.progress.add_task(source.rsplit("/", 1)[-1], total=self._total,
                                             detail=f"{size_bytes / 1e6:.1f} MB")
         if path is not None:
-            self._watcher = _Watcher(self.progress, self._task, path, size_bytes)
+            self._watcher = _Watcher(self.progress, self._task, path)
             self._watcher.start()
 
     def file_finished(self, outcome: FileOutcome) -> None:
