@@ -17,6 +17,10 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+# Importing chdb changes the process's working directory for a moment (to find its engine library). It is
+# imported here, with this module, before any thread opens a warehouse: another thread resolving a relative
+# warehouse path at that moment would resolve it inside the chdb package.
+import chdb  # noqa: F401
 import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError
