@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,46 @@ def failed_tests(output: str) -> set[str]:
     """Names of the tests dbt reports as failed in its summary."""
     return {line.split("Failure in test ", 1)[1].split(" (", 1)[0]
             for line in output.splitlines() if "Failure in test " in line}
+
+
+def test_the_tariff_snapshot_records_every_new_version_however_billing_dated_it(generated, tmp_path_factory, repo):
+    """The snapshot reads only recently delivered accounts; a late version dated before others still counts.
+
+    The freshest account and the stalest one each get a new tariff in a later delivery. The stalest one's new
+    version is dated long before the newest version the snapshot holds: it is recorded all the same, because
+    the snapshot selects accounts by delivery, not by billing date. Every other account keeps one version.
+    """
+    warehouse = Warehouse(tmp_path_factory.mktemp("tariffs"), repo)
+    warehouse.load(generated / "inbox")
+    warehouse.dbt("run", "--select", "stg_brm__accounts")
+    warehouse.dbt("snapshot", "--select", "snp_brm__account_tariffs")
+    _, accounts = warehouse.rows(
+        "SELECT account_id, customer_id, territory_code, product_code, activated_at, status, updated_at "
+        "FROM staging.stg_brm__accounts WHERE deactivated_at IS NULL ORDER BY updated_at, account_id")
+    stalest, freshest = accounts[0], accounts[-1]
+    assert stalest[6] + timedelta(days=1) < freshest[6]
+
+    def version(account: tuple, tariff: str) -> str:
+        account_id, customer, territory, product, activated, status, updated = account
+        later = (updated + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{account_id},{customer},{territory},{product},{tariff},{activated:%Y-%m-%d},,{status},{later}\n"
+
+    delta = tmp_path_factory.mktemp("tariff_delta") / "inbox"
+    folder = delta / "brm" / "accounts"
+    folder.mkdir(parents=True)
+    (folder / "accounts_20990101_delta.csv").write_text(
+        "account_id,customer_id,territory_code,product_code,tariff_code,activated_at,deactivated_at,status,"
+        "updated_at\n" + version(stalest, "late_t9") + version(freshest, "fresh_t9"))
+    assert warehouse.load(delta).returncode == 0
+    warehouse.dbt("snapshot", "--select", "snp_brm__account_tariffs")
+
+    _, versions = warehouse.rows(
+        "SELECT account_id, groupArray(tariff_code) FROM (SELECT account_id, tariff_code "
+        "FROM snapshots.snp_brm__account_tariffs ORDER BY dbt_valid_from) GROUP BY account_id")
+    changed = {account: tariffs for account, tariffs in versions if len(tariffs) > 1}
+    assert set(changed) == {stalest[0], freshest[0]}
+    assert changed[stalest[0]][-1] == "late_t9" and changed[freshest[0]][-1] == "fresh_t9"
+    _, current = warehouse.rows(
+        "SELECT count(), countIf(dbt_valid_to IS NULL) FROM snapshots.snp_brm__account_tariffs")
+    _, staged = warehouse.rows("SELECT count() FROM staging.stg_brm__accounts")
+    assert current[0] == (staged[0][0] + 2, staged[0][0])
