@@ -31,3 +31,32 @@ def run_tool(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, t
         cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
     )
     return Completed(proc.returncode, proc.stdout)
+
+
+@dataclass
+class ClickHouseServer:
+    """A ClickHouse HTTP endpoint on 127.0.0.1 for the `server` target (see clickhouse_http.py)."""
+
+    port: int
+    process: subprocess.Popen
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What the `server` target of profiles.example.yml reads to reach this server."""
+        return {"CLICKHOUSE_HOST": "127.0.0.1", "CLICKHOUSE_PORT": str(self.port)}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def start_clickhouse_server(data_dir: Path) -> ClickHouseServer:
+    """Start the test ClickHouse server on a free port, in its own process, and wait until it listens."""
+    process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("clickhouse_http.py")),
+                                "--path", str(data_dir)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("port "):
+        process.kill()
+        raise RuntimeError(f"the test ClickHouse server did not start: {line!r}")
+    return ClickHouseServer(int(line.split()[1]), process)

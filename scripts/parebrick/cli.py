@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    # The driver logs a failed request before raising it; the commands report the error themselves, in one line.
+    logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)
     return int(args.func(args) or 0)
 
 

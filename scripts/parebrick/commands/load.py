@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import tempfile
 from pathlib import Path
 
 from rich.console import Console
@@ -41,7 +43,9 @@ def default_inbox() -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from parebrick.embedded import open_client
     from parebrick.load.csvload import Limits
+    from parebrick.load.edge import AtTheEdge
     from parebrick.load.progress import ProgressReporter, QuietReporter, print_summary
     from parebrick.load.runner import load_inbox
 
@@ -54,18 +58,18 @@ def run(args: argparse.Namespace) -> int:
     cluster = str(target.config["cluster"]) if target.config.get("cluster_mode") and target.config.get("cluster") else None
     limits = Limits(max_bad_rows=args.max_bad_rows, max_bad_ratio=args.max_bad_ratio)
     try:
-        if not target.is_embedded:
-            console.print("[red]error:[/red] loading CSV files into a server target is not supported yet: the "
-                          "server cannot read this machine's inbox", highlight=False)
-            return 1
-        reporter = QuietReporter() if args.quiet else ProgressReporter(console)
-        kwargs = dict(only=set(args.only) if args.only else None, exclusive=target.is_embedded, limits=limits,
-                      retry_rejected=args.retry_rejected, cluster=cluster)
-        if isinstance(reporter, ProgressReporter):
-            with reporter:
-                result = load_inbox(client, inbox, reporter=reporter, **kwargs)
-        else:
-            result = load_inbox(client, inbox, reporter=reporter, **kwargs)
+        with contextlib.ExitStack() as stack:
+            loader = None
+            if not target.is_embedded:
+                # A server cannot read this machine's inbox: an embedded scratch warehouse parses the files here.
+                scratch_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="parebrick-scratch-"))
+                scratch = open_client(scratch_dir)
+                stack.callback(scratch.close)
+                loader = AtTheEdge(scratch)
+            reporter = QuietReporter() if args.quiet else stack.enter_context(ProgressReporter(console))
+            result = load_inbox(client, inbox, only=set(args.only) if args.only else None,
+                                exclusive=target.is_embedded, limits=limits, retry_rejected=args.retry_rejected,
+                                reporter=reporter, cluster=cluster, loader=loader)
     finally:
         client.close()
     print_summary(console, result, quiet=args.quiet)

@@ -19,7 +19,8 @@ from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
 from parebrick.load import batches, rawwriter
-from parebrick.load.csvload import Limits, condense_reason, load_csv
+from parebrick.load.csvload import Limits, condense_reason
+from parebrick.load.edge import CsvLoader, InWarehouse
 from parebrick.load.inspect import FileFacts, FileRejected, inspect_file, read_header
 from parebrick.load.registry import TABLES, Table, csv_tables
 
@@ -98,8 +99,10 @@ def prepare(client: Client, cluster: str | None = None) -> None:
 
 def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exclusive: bool = True,
                limits: Limits = Limits(), retry_rejected: bool = False, reporter: Reporter | None = None,
-               cluster: str | None = None) -> RunResult:
+               cluster: str | None = None, loader: CsvLoader | None = None) -> RunResult:
+    """Load the inbox's new files into `client`'s warehouse; `loader` parses them (default: that warehouse)."""
     reporter = reporter or _Silent()
+    loader = loader or InWarehouse()
     result = RunResult()
     if only:
         unknown = sorted(name for name in only if name not in TABLES)
@@ -109,11 +112,10 @@ def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exc
     prepare(client, cluster)
     result.aborted = batches.clean_up_interrupted(client, exclusive=exclusive)
     files, result.problems = discover(inbox, only)
-    landings: dict[str, str] = {}
     for table, path in files:
         source = path.relative_to(inbox).as_posix()
         reporter.file_started(table.qualified, source, path.stat().st_size, path)
-        outcome = _load_file(client, table, path, source, landings, limits, retry_rejected)
+        outcome = _load_file(client, loader, table, path, source, limits, retry_rejected)
         result.outcomes.append(outcome)
         reporter.file_finished(outcome)
     return result
@@ -146,7 +148,7 @@ class _Refused(Exception):
     """The identity pass refused a file that had already started loading."""
 
 
-def _load_file(client: Client, table: Table, path: Path, source: str, landings: dict[str, str], limits: Limits,
+def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, source: str, limits: Limits,
                retry_rejected: bool) -> FileOutcome:
     started = time.monotonic()
     outcome = FileOutcome(table.qualified, source, "loaded", size_bytes=path.stat().st_size)
@@ -182,10 +184,8 @@ def _load_file(client: Client, table: Table, path: Path, source: str, landings: 
     outcome.batch_id = str(batch.batch_id)
     batches.record(client, batch, "started")
     try:
-        if table.qualified not in landings:
-            landings[table.qualified] = rawwriter.ensure_landing(client, table)
-        counts = load_csv(client, table, path, facts, landing=landings[table.qualified], batch_id=batch.batch_id,
-                          source=source, loaded_at=batch.started_at, limits=limits)
+        counts = loader.load(client, table, path, facts, batch_id=batch.batch_id, source=source,
+                             loaded_at=batch.started_at, limits=limits)
         if identity is not None:
             identity.join()
             if identity.refusal is not None:
