@@ -1,4 +1,8 @@
-"""A load killed with SIGKILL in the middle of a file leaves nothing visible; the next run cleans up and loads it."""
+"""A load killed with SIGKILL in the middle of a file leaves nothing visible; the next run cleans up and loads it.
+
+On the embedded warehouse, and on a ClickHouse server (the test server, see clickhouse_http.py), where the
+loader's own process is gone and another run on the same host finds it so.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+from clickhouse_connect import get_client
+from clickhouse_connect.driver.client import Client
+from support import REPO, start_clickhouse_server
 
 from parebrick.embedded import open_client
 from parebrick.load.bench import write_call_detail
@@ -16,22 +27,50 @@ BIN = Path(sys.executable).parent
 ROWS = 400_000
 
 
-def _run_load(inbox: Path, warehouse: Path, tmp: Path) -> subprocess.Popen:
-    env = {**os.environ, "PAREBRICK_WAREHOUSE": str(warehouse), "TMPDIR": str(tmp), "NO_COLOR": "1"}
-    return subprocess.Popen([str(BIN / "parebrick"), "load", "--inbox", str(inbox), "--quiet"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def _run_load(inbox: Path, target: str, env: dict[str, str], tmp: Path) -> subprocess.Popen:
+    full_env = {key: value for key, value in os.environ.items() if key != "DBT_PROFILES_DIR"}
+    full_env.update({"TMPDIR": str(tmp), "NO_COLOR": "1", "PAREBRICK_PROJECT_DIR": str(REPO), **env})
+    return subprocess.Popen([str(BIN / "parebrick"), "load", "--target", target, "--inbox", str(inbox), "--quiet"],
+                            env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def test_sigkill_mid_file_then_rerun_gives_exact_counts(tmp_path):
+Warehouse = tuple[str, dict[str, str], Callable[[], Client]]
+
+
+@pytest.fixture(params=["local", "server"])
+def warehouse(request, tmp_path) -> Iterator[Warehouse]:
+    """(target, its environment, a way to open a client on it) of an empty warehouse."""
+    if request.param == "local":
+        path = tmp_path / "warehouse"
+        yield "local", {"PAREBRICK_WAREHOUSE": str(path)}, lambda: open_client(path)
+        return
+    server = start_clickhouse_server(tmp_path / "server-data")
+    try:
+        yield "server", server.env, lambda: get_client(host="127.0.0.1", port=server.port)
+    finally:
+        server.stop()
+
+
+@contextmanager
+def _opened(open_: Callable[[], Client]) -> Iterator[Client]:
+    client = open_()
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def test_sigkill_mid_file_then_rerun_gives_exact_counts(tmp_path, warehouse):
+    target, env, open_warehouse = warehouse
     inbox = tmp_path / "inbox"
     folder = inbox / "cms" / "uccx_contact_call_detail"
     folder.mkdir(parents=True)
     write_call_detail(folder / "a_small.csv", 1_000, seed=1)
     write_call_detail(folder / "b_big.csv", ROWS, seed=2)
-    warehouse, scratch = tmp_path / "warehouse", tmp_path / "scratch"
+    scratch = tmp_path / "scratch"
     scratch.mkdir()
 
-    proc = _run_load(inbox, warehouse, scratch)
+    proc = _run_load(inbox, target, env, scratch)
     deadline = time.monotonic() + 120
     # The loader links the file it is loading into a scratch directory while the engine reads it.
     while not any(scratch.glob("parebrick-load-*/extract.csv")) or not _big_in_flight(scratch):
@@ -43,20 +82,16 @@ def test_sigkill_mid_file_then_rerun_gives_exact_counts(tmp_path):
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    client = open_client(warehouse)
-    try:
+    with _opened(open_warehouse) as client:
         visible = client.query("SELECT source FROM raw.committed_batches").result_rows
         assert visible == [("cms/uccx_contact_call_detail/a_small.csv",)], "the killed batch is not visible"
-    finally:
-        client.close()
 
-    rerun = _run_load(inbox, warehouse, scratch)
+    rerun = _run_load(inbox, target, env, scratch)
     output, _ = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, output
     assert "cleaned up interrupted batch" in output
 
-    client = open_client(warehouse)
-    try:
+    with _opened(open_warehouse) as client:
         q = lambda sql: client.query(sql).result_rows  # noqa: E731
         assert q("SELECT count() FROM raw.cms__uccx_contact_call_detail")[0][0] == ROWS + 1_000
         assert q("SELECT count() FROM raw.cms__uccx_contact_call_detail WHERE _batch_id IN "
@@ -67,8 +102,6 @@ def test_sigkill_mid_file_then_rerun_gives_exact_counts(tmp_path):
             ("cms/uccx_contact_call_detail/b_big.csv",)]
         assert q("SELECT uniqExact(_source_row), max(_source_row) FROM raw.cms__uccx_contact_call_detail "
                  "WHERE _source LIKE '%b_big.csv'") == [(ROWS, ROWS)]
-    finally:
-        client.close()
 
 
 def _big_in_flight(scratch: Path) -> bool:
