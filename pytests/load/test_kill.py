@@ -72,12 +72,11 @@ def test_sigkill_mid_file_then_rerun_gives_exact_counts(tmp_path, warehouse):
 
     proc = _run_load(inbox, target, env, scratch)
     deadline = time.monotonic() + 120
-    # The loader links the file it is loading into a scratch directory while the engine reads it.
-    while not any(scratch.glob("parebrick-load-*/extract.csv")) or not _big_in_flight(scratch):
+    while not _big_in_flight(scratch, proc.pid, folder / "b_big.csv"):
         assert proc.poll() is None, "the load finished before it could be interrupted: " + (proc.stdout.read() or "")
         assert time.monotonic() < deadline
         time.sleep(0.005)
-    time.sleep(0.2)
+    time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
@@ -104,8 +103,15 @@ def test_sigkill_mid_file_then_rerun_gives_exact_counts(tmp_path, warehouse):
                  "WHERE _source LIKE '%b_big.csv'") == [(ROWS, ROWS)]
 
 
-def _big_in_flight(scratch: Path) -> bool:
-    return any(link.resolve().name == "b_big.csv" for link in scratch.glob("parebrick-load-*/extract.csv"))
+def _big_in_flight(scratch: Path, pid: int, big: Path) -> bool:
+    """Whether the loader is loading the big file: its work directory (made per file) exists, and the
+    loader has the big file open (it opens each file only while that file is its current one)."""
+    if not any(scratch.glob("parebrick-load-*")):
+        return False
+    try:
+        return any(os.readlink(fd) == str(big) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False  # a descriptor closed while it was being looked at
 
 
 def test_a_busy_warehouse_gets_one_clear_line(tmp_path):

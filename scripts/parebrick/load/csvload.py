@@ -1,14 +1,21 @@
 """Load one CSV extract into its raw table: ClickHouse parses, types and quarantines; Python steers.
 
-The file is read by the engine's own CSV parser (`file()` table function, parallel parsing), typed on the
-way, and written through the landing (see `rawwriter`). Rows the parser cannot read are skipped by the
-engine and written to an errors file, which becomes rows of the quarantine. Encodings, decimal commas
-and source time zones are handled in the same SQL stream.
+The file is read by the engine's own CSV parser (`file()` table function), typed on the way, and written
+through the landing (see `rawwriter`). Rows the parser cannot read are skipped by the engine and written
+to an errors file, which becomes rows of the quarantine. Encodings, decimal commas and source time zones
+are handled in the same SQL stream.
 
-Row numbers: the engine numbers the rows it emits in order (`rowNumberInAllBlocks()` with one stream).
-Rows it skipped as unparsable are not numbered, so when there were any, their exact positions are found
-with a second, sequential parse and the numbers of the rows after them are shifted. A clean file — the
-usual case — takes one pass.
+Row numbers, two ways:
+
+- Fast (a plain file): the data rows without the header line are fed to the engine through a pipe
+  (`feed`); it parses them in parallel segments and numbers each row as it parses it (`_row_number`),
+  so the rows are typed and written by every core, in any order. That numbering is exact for a
+  headerless stream without unparsable rows, and the pass is kept only if it had none and its numbers
+  are 1..N. Otherwise the batch's rows are removed and the file is read the exact way.
+- Exact (a gzip file, or a file with unparsable rows): the rows are numbered as they leave the parser,
+  in one stream (`rowNumberInAllBlocks()`). Rows it skipped as unparsable are not numbered, so their
+  exact positions are found with a second, sequential parse and the numbers of the rows after them are
+  shifted.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
+from parebrick.load import feed
+from parebrick.load.batches import delete_batch_rows
 from parebrick.load.inspect import FileFacts
 from parebrick.load.rawwriter import RAW_TEXT, REASON, batch_counts, landing_columns
 from parebrick.load.registry import RAW_DATABASE, Table
@@ -48,6 +57,8 @@ class Limits:
 class CsvResult:
     rows_loaded: int
     rows_rejected: int
+    # Read the fast way alone (see the module's docstring); False when the file was read the exact way.
+    fast: bool = False
 
     @property
     def rows_read(self) -> int:
@@ -57,8 +68,13 @@ class CsvResult:
 @dataclass(frozen=True)
 class _Plan:
     structure: str
-    select: str
     insert_columns: str
+    before_row_number: str
+    after_row_number: str
+
+    def select(self, row_number: str) -> str:
+        """The SELECT list, with `row_number` giving each row's 1-based record number."""
+        return f"{self.before_row_number}, {row_number}, {self.after_row_number}"
 
 
 def _time_expr(column_type: str, text: str, fmt_time: str | None, zone: str | None) -> str:
@@ -88,7 +104,7 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     """
     fmt = table.format
     charset = _ENGINE_CHARSETS.get(fmt.encoding)
-    structure: list[str] = []
+    read_types: dict[str, str] = {}
     exprs: dict[str, str] = {}
     checks: list[tuple[str, str]] = []
     for column in table.columns:
@@ -113,20 +129,20 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
             shown = f"convertCharset({name}, {literal(charset)}, 'UTF-8')" if charset else name
             checks.append((f"trimBoth({name}) != '' AND isNull({converted})",
                            f"concat({literal(f'column {column.name}: {problem}: ')}, {shown})"))
-        structure.append(f"{name} {read_type}")
+        read_types[column.name] = read_type
         exprs[column.name] = expr
         if required:
             empty = (f"ifNull({name}, '') = ''" if base == "String" or converted is not None
                      else f"isNull({name})")
             checks.append((empty, literal(f"required column {column.name} is empty")))
     for extra in facts.extra_columns:
-        structure.append(f"{ident(extra)} String")
+        read_types[extra] = "String"
     if fmt.keep_extra_columns:
         pairs = ", ".join(f"{literal(extra)}, {ident(extra)}" for extra in facts.extra_columns)
         exprs["_extra"] = f"map({pairs})" if pairs else "CAST(map(), 'Map(String, String)')"
     exprs["_batch_id"] = "{batch:UUID}"
     exprs["_source"] = "{source:String}"
-    exprs["_source_row"] = "rowNumberInAllBlocks() + 1"
+    exprs["_source_row"] = ""  # the way of reading decides (see _Plan.select)
     exprs["_loaded_at"] = "{loaded_at:DateTime64(3, 'UTC')}"
     reason = "multiIf(" + ", ".join(f"{cond}, {text}" for cond, text in checks) + ", '')" if checks else "''"
     exprs[REASON] = reason
@@ -137,28 +153,31 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
         row_text = f"convertCharset({row_text}, {literal(charset)}, 'UTF-8')"
     exprs[RAW_TEXT] = f"if({reason} = '', '', {row_text})"
     names = [column.name for column in landing_columns(table)]
+    split = names.index("_source_row")
+    # In the file's column order: the fast way reads the rows without their header, by position.
+    order = facts.header or (*table.column_names, *facts.extra_columns)
     return _Plan(
-        structure=", ".join(structure),
-        select=", ".join(exprs[name] for name in names),
+        structure=", ".join(f"{ident(name)} {read_types[name]}" for name in order),
         insert_columns=", ".join(ident(name) for name in names),
+        before_row_number=", ".join(exprs[name] for name in names[:split]),
+        after_row_number=", ".join(exprs[name] for name in names[split + 1:]),
     )
 
 
-def _settings(table: Table, limits: Limits, errors_path: str, *, parallel: bool) -> dict[str, object]:
+def _settings(table: Table, limits: Limits, errors_path: str) -> dict[str, object]:
     return {
         "format_csv_delimiter": table.format.delimiter,
         "input_format_with_names_use_header": 1,
+        "input_format_csv_detect_header": 0,  # the fast way's stream has no header: no row may be taken for one
         "input_format_skip_unknown_fields": 0,
         "input_format_csv_skip_trailing_empty_lines": 1,
-        "input_format_csv_trim_whitespaces": 0,  # text arrives as written, spaces included
+        "input_format_csv_trim_whitespaces": 0 if table.format.free_text else 1,
         # The extracts have no NULL marker (missing is empty); a comment that reads \N is text.
         "format_csv_null_representation": "\x00",
         "input_format_allow_errors_num": limits.max_bad_rows,
         "input_format_allow_errors_ratio": limits.max_bad_ratio,
         "input_format_record_errors_file_path": errors_path,
-        "input_format_parallel_parsing": 1 if parallel else 0,
-        # One stream keeps rows in file order, so rowNumberInAllBlocks() is the record number.
-        "max_threads": 1,
+        "input_format_parallel_parsing": 1,
         # Plain read() moves the descriptor's offset, which is how the progress bar knows how far it is (readpos).
         "storage_file_read_method": "read",
         "parallel_view_processing": 1,
@@ -226,28 +245,62 @@ def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, land
              source: str, loaded_at: datetime, limits: Limits = Limits()) -> CsvResult:
     """Write the rows of one file through the landing; returns the batch's counts."""
     parts = plan(table, facts)
+    params = {"structure": parts.structure, "batch": str(batch_id), "source": source,
+              "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]}
     with tempfile.TemporaryDirectory(prefix="parebrick-load-") as workdir:
-        engine_path = _engine_path(path, facts, workdir)
-        params = {"path": engine_path, "structure": parts.structure, "batch": str(batch_id), "source": source,
-                  "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]}
-        fast_errors = os.path.join(workdir, "errors-fast.csv")
-        client.command(
-            f"INSERT INTO {landing} ({parts.insert_columns}) SELECT {parts.select} "
-            "FROM file({path:String}, 'CSVWithNames', {structure:String})",
-            parameters=params, settings=_settings(table, limits, fast_errors, parallel=True),
-        )
-        errors: list[tuple[int, str, str]] = []
-        if os.path.exists(fast_errors) and os.path.getsize(fast_errors) > 0:
-            exact_errors = os.path.join(workdir, "errors-exact.csv")
-            client.command(
-                "SELECT count() FROM file({path:String}, 'CSVWithNames', {structure:String}) WHERE NOT ignore(*)",
-                parameters=params, settings=_settings(table, limits, exact_errors, parallel=False),
-            )
-            errors = _read_errors(exact_errors, table)
+        if not facts.compressed and feed.available():
+            errors_path = os.path.join(workdir, "errors-fast.csv")
+            with feed.Feed(path, workdir) as rows:
+                client.command(
+                    f"INSERT INTO {landing} ({parts.insert_columns}) SELECT {parts.select('_row_number + 1')} "
+                    "FROM file({rows:String}, 'CSV', {structure:String})",
+                    parameters={**params, "rows": rows.path}, settings=_settings(table, limits, errors_path),
+                )
+            if not _has_errors(errors_path) and _numbered_one_to_n(client, table, batch_id):
+                return CsvResult(*batch_counts(client, table, batch_id), fast=True)
+            delete_batch_rows(client, table.raw_name, batch_id)
+        params["path"] = _engine_path(path, facts, workdir)
+        errors = _load_in_one_stream(client, table, parts, landing, params, limits, workdir)
+        if errors:
             _shift_row_numbers(client, table, batch_id, [row for row, _, _ in errors])
             _quarantine(client, table, batch_id, source, loaded_at, errors)
-    loaded, rejected = batch_counts(client, table, batch_id)
-    return CsvResult(loaded, rejected)
+    return CsvResult(*batch_counts(client, table, batch_id))
+
+
+def _load_in_one_stream(client: Client, table: Table, parts: _Plan, landing: str, params: dict[str, str],
+                        limits: Limits, workdir: str) -> list[tuple[int, str, str]]:
+    """The exact way; returns the rows the parser skipped (row number, reason, raw text), in file order."""
+    one_stream_errors = os.path.join(workdir, "errors-one-stream.csv")
+    client.command(
+        f"INSERT INTO {landing} ({parts.insert_columns}) SELECT {parts.select('rowNumberInAllBlocks() + 1')} "
+        "FROM file({path:String}, 'CSVWithNames', {structure:String})",
+        # One stream keeps rows in file order, so rowNumberInAllBlocks() is the record number.
+        parameters=params, settings={**_settings(table, limits, one_stream_errors), "max_threads": 1},
+    )
+    if not _has_errors(one_stream_errors):
+        return []
+    exact_errors = os.path.join(workdir, "errors-exact.csv")
+    client.command(
+        "SELECT count() FROM file({path:String}, 'CSVWithNames', {structure:String}) WHERE NOT ignore(*)",
+        parameters=params, settings={**_settings(table, limits, exact_errors), "input_format_parallel_parsing": 0},
+    )
+    return _read_errors(exact_errors, table)
+
+
+def _has_errors(errors_path: str) -> bool:
+    return os.path.exists(errors_path) and os.path.getsize(errors_path) > 0
+
+
+def _numbered_one_to_n(client: Client, table: Table, batch_id: uuid.UUID) -> bool:
+    """Whether the batch's rows, loaded and rejected, are numbered 1..N with no number missing or repeated."""
+    rows = client.query(
+        f"SELECT count(), uniqExact(n), min(n), max(n) FROM ("
+        f"SELECT _source_row AS n FROM {qualified(RAW_DATABASE, table.raw_name)} WHERE _batch_id = {{batch:UUID}} "
+        f"UNION ALL SELECT source_row FROM {qualified(RAW_DATABASE, REJECTED_TABLE)} "
+        f"WHERE batch_id = {{batch:UUID}})", parameters={"batch": str(batch_id)},
+    ).result_rows
+    count, distinct, first, last = rows[0]
+    return count == 0 or (count == distinct == last and first == 1)
 
 
 def _shift_row_numbers(client: Client, table: Table, batch_id: uuid.UUID, skipped_rows: list[int]) -> None:
@@ -270,8 +323,6 @@ def _shift_row_numbers(client: Client, table: Table, batch_id: uuid.UUID, skippe
 
 def _quarantine(client: Client, table: Table, batch_id: uuid.UUID, source: str, loaded_at: datetime,
                 errors: list[tuple[int, str, str]]) -> None:
-    if not errors:
-        return
     names = [column.name for column in REJECTED_COLUMNS]
     rows = [[batch_id, table.raw_name, source, row, raw, reason, loaded_at] for row, reason, raw in errors]
     client.insert(f"{RAW_DATABASE}.{REJECTED_TABLE}", rows, column_names=names)

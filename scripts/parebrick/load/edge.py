@@ -80,10 +80,10 @@ class AtTheEdge:
             # The scratch holds one batch at a time: its disk is the size of one file.
             self.scratch.command(f"TRUNCATE TABLE {raw_table}")
             self.scratch.command(f"TRUNCATE TABLE {rejected_table}")
-        arrived = CsvResult(*rawwriter.batch_counts(warehouse, table, batch_id))
-        if arrived != parsed:
-            raise RuntimeError(f"the warehouse holds {arrived.rows_loaded} loaded and {arrived.rows_rejected} "
-                               f"rejected rows of the batch; {parsed.rows_loaded} and {parsed.rows_rejected} were sent")
+        loaded, rejected = rawwriter.batch_counts(warehouse, table, batch_id)
+        if (loaded, rejected) != (parsed.rows_loaded, parsed.rows_rejected):
+            raise RuntimeError(f"the warehouse holds {loaded} loaded and {rejected} rejected rows of the batch; "
+                               f"{parsed.rows_loaded} and {parsed.rows_rejected} were sent")
         return parsed
 
 

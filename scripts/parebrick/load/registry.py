@@ -35,6 +35,9 @@ class Format:
     time_format: str | None = None
     # Extra columns beyond the registry are kept in `_extra` (UCCX); elsewhere they reject the file.
     keep_extra_columns: bool = False
+    # Free text (CRM comments) whose leading and trailing spaces are data: unquoted fields are read as written.
+    # Elsewhere spaces around an unquoted field are padding and are trimmed (also the engine's faster path).
+    free_text: bool = False
     description: str = ""
 
 
@@ -44,7 +47,7 @@ UCCX = Format(
 )
 CRM = Format(
     "crm", delimiter=";", encoding="cp1251", decimal_comma=True, source_time_zone="Europe/Moscow",
-    time_format="%d.%m.%Y %H:%i:%s",
+    time_format="%d.%m.%Y %H:%i:%s", free_text=True,
     description="CRM export: semicolon-delimited Windows-1251 CSV, decimal comma, DD.MM.YYYY HH:MM:SS Moscow time "
                 "(converted to UTC on load).",
 )
