@@ -4,17 +4,22 @@ The generator computes its truth from the simulated events in Python (never from
 never with SQL); the warehouse gets only the extracts, planted defects included, through the real loader
 and a real `dbt build` on a throwaway embedded warehouse. Every row of every view the generator knows the
 truth for must match: counts exactly, rates and means to 0.01.
+
+The same is asked of the `server` target: the loader parses at the edge and sends rows over HTTP, and dbt
+builds through dbt-clickhouse's HTTP transport, against the test ClickHouse server (clickhouse_http.py).
 """
 
 from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from support import run_tool
+from clickhouse_connect import get_client
+from support import ClickHouseServer, run_tool, start_clickhouse_server
 
 from parebrick.bench.inbox import split_at_last_day
 from parebrick.embedded import open_client
@@ -47,15 +52,16 @@ VIEWS = {
 class Warehouse:
     """A throwaway warehouse built by the project's own commands from one generated landing zone."""
 
-    def __init__(self, root: Path, repo: Path):
-        self.root, self.repo = root, repo
+    def __init__(self, root: Path, repo: Path, server: ClickHouseServer | None = None):
+        self.root, self.repo, self.server = root, repo, server
         self.path = root / "warehouse"
-        self.env = {"PAREBRICK_WAREHOUSE": str(self.path)}
+        self.target = "server" if server else "local"
+        self.env = server.env if server else {"PAREBRICK_WAREHOUSE": str(self.path)}
         profiles = root / "profiles"
         profiles.mkdir(exist_ok=True)
         shutil.copy(repo / "profiles.example.yml", profiles / "profiles.yml")
         self.dbt_flags = ["--profiles-dir", str(profiles), "--target-path", str(root / "target"),
-                          "--log-path", str(root / "logs")]
+                          "--log-path", str(root / "logs"), "--target", self.target]
 
     def run(self, *args: str, ok: bool = True):
         result = run_tool(list(args), cwd=self.repo, env=self.env)
@@ -64,20 +70,25 @@ class Warehouse:
         return result
 
     def load(self, inbox: Path):
-        return self.run("parebrick", "load", "--inbox", str(inbox), "--quiet", ok=False)
+        return self.run("parebrick", "load", "--inbox", str(inbox), "--target", self.target, "--quiet", ok=False)
 
     def dbt(self, *args: str):
         return self.run("dbt", *args, *self.dbt_flags)
 
+    def client(self):
+        if self.server:
+            return get_client(host="127.0.0.1", port=self.server.port)
+        return open_client(self.path)
+
     def execute(self, sql: str, settings: dict | None = None) -> None:
-        client = open_client(self.path)
+        client = self.client()
         try:
             client.command(sql, settings=settings or {})
         finally:
             client.close()
 
     def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
-        client = open_client(self.path)
+        client = self.client()
         try:
             result = client.query(sql)
             return list(result.column_names), list(result.result_rows)
@@ -94,12 +105,19 @@ def generated(tmp_path_factory, repo) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def built(generated, tmp_path_factory, repo) -> Warehouse:
-    warehouse = Warehouse(tmp_path_factory.mktemp("golden_wh"), repo)
-    warehouse.load(generated / "inbox")
-    warehouse.dbt("build")
-    return warehouse
+@pytest.fixture(scope="module", params=["local", "server"])
+def built(request, generated, tmp_path_factory, repo) -> Iterator[Warehouse]:
+    """The sample loaded and built on the embedded target, then on a ClickHouse server."""
+    root = tmp_path_factory.mktemp(f"golden_{request.param}")
+    server = start_clickhouse_server(root / "server-data") if request.param == "server" else None
+    try:
+        warehouse = Warehouse(root, repo, server)
+        warehouse.load(generated / "inbox")
+        warehouse.dbt("build")
+        yield warehouse
+    finally:
+        if server:
+            server.stop()
 
 
 def read_truth(path: Path) -> list[dict[str, str]]:
