@@ -20,7 +20,9 @@ from clickhouse_connect.driver.client import Client
 from support import REPO, ClickHouseServer, start_clickhouse_server
 
 from parebrick.embedded import open_client
+from parebrick.load.edge import AtTheEdge
 from parebrick.load.registry import csv_tables
+from parebrick.load.runner import load_inbox, prepare
 
 BIN = Path(sys.executable).parent
 # Differ between two loads of the same bytes by construction.
@@ -122,3 +124,31 @@ def test_the_test_server_cannot_read_files(server):
     remote = get_client(host="127.0.0.1", port=server.port)
     with pytest.raises(Exception, match="FUNCTION_NOT_ALLOWED"):
         remote.query("SELECT * FROM file('/etc/hostname', 'LineAsString')")
+
+
+def test_a_send_the_server_refuses_fails_the_batch_and_leaves_the_scratch_usable(server, tmp_path):
+    """The rows are parsed at the edge, the server refuses them: the file fails (to be loaded by the next
+    run), nothing of it stays on the server, and the scratch warehouse goes on to load the next file."""
+    remote = get_client(host="127.0.0.1", port=server.port)
+    scratch = open_client(tmp_path / "scratch")
+    try:
+        edge = AtTheEdge(scratch)
+        inbox = tmp_path / "inbox"
+        folder = inbox / "brm" / "payments"
+        folder.mkdir(parents=True)
+        (folder / "a.csv").write_text("payment_id,account_id,paid_at,amount_rub,method\n"
+                                      "9001,1,2025-01-02 10:00:00,10.50,card\n")
+        prepare(remote)
+        remote.command("ALTER TABLE raw.brm__payments ADD CONSTRAINT refuse_9001 CHECK payment_id != 9001")
+        try:
+            refused = load_inbox(remote, inbox, only={"brm.payments"}, exclusive=False, loader=edge)
+        finally:
+            remote.command("ALTER TABLE raw.brm__payments DROP CONSTRAINT refuse_9001")
+        (outcome,) = refused.outcomes
+        assert outcome.status == "failed" and "refuse_9001" in outcome.reason, outcome
+        assert remote.query("SELECT count() FROM raw.brm__payments WHERE payment_id = 9001").result_rows == [(0,)]
+        again = load_inbox(remote, inbox, only={"brm.payments"}, exclusive=False, loader=edge)
+        assert [(o.status, o.rows_loaded) for o in again.outcomes] == [("loaded", 1)]
+        assert remote.query("SELECT count() FROM raw.brm__payments WHERE payment_id = 9001").result_rows == [(1,)]
+    finally:
+        scratch.close()

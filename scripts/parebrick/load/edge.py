@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from clickhouse_connect.driver.client import Client
 
@@ -93,12 +93,12 @@ def _send(scratch: Client, warehouse: Client, table: str, columns: list[str], ba
     listed = ", ".join(ident(name) for name in columns)
     stream = scratch.raw_stream(f"SELECT {listed} FROM {table} WHERE {ident(batch_column)} = {{batch:UUID}}",
                                 parameters={"batch": str(batch_id)}, fmt="Native")
-    warehouse.raw_insert(table, columns, insert_block=_chunks(stream), fmt="Native")
-
-
-def _chunks(stream) -> Iterator[bytes]:  # type: ignore[no-untyped-def]
     try:
-        while chunk := stream.read(_SEND_CHUNK):
-            yield chunk
+        warehouse.raw_insert(table, columns, insert_block=_chunks(stream), fmt="Native")
     finally:
-        stream.close()
+        stream.close()  # the scratch serves nothing else while its stream is open, even after a failed send
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(_SEND_CHUNK):
+        yield chunk
