@@ -291,3 +291,50 @@ def test_the_tariff_snapshot_records_every_new_version_however_billing_dated_it(
         "SELECT count(), countIf(dbt_valid_to IS NULL) FROM snapshots.snp_brm__account_tariffs")
     _, staged = warehouse.rows("SELECT count() FROM staging.stg_brm__accounts")
     assert current[0] == (staged[0][0] + 2, staged[0][0])
+
+
+def test_an_account_left_without_months_loses_them_in_the_next_incremental_run(generated, tmp_path_factory, repo):
+    """A new version can leave an account no active month at all: its activation cancelled, or its
+    deactivation moved before the calendar's first month. The next incremental run removes the months it
+    had, as a full refresh would; an account whose deactivation only moved earlier keeps the months before."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("months"), repo)
+    warehouse.load(generated / "inbox")
+    warehouse.dbt("seed")
+    warehouse.dbt("run", "--select", "+dtl_brm__subscriber_months")
+    _, accounts = warehouse.rows(
+        "SELECT account_id, customer_id, territory_code, product_code, tariff_code, activated_at, status, "
+        "updated_at FROM staging.stg_brm__accounts WHERE account_id IN (SELECT account_id "
+        "FROM detail.dtl_brm__subscriber_months GROUP BY account_id HAVING count() >= 2) ORDER BY account_id "
+        "LIMIT 3")
+    cancelled, before_calendar, shortened = accounts
+    _, months = warehouse.rows("SELECT min(report_month), max(report_month) FROM detail.dtl_brm__subscriber_months")
+    first_month, last_month = months[0]
+
+    def version(account: tuple, activated: str, deactivated: str) -> str:
+        account_id, customer, territory, product, tariff, _, status, updated = account
+        later = (updated + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{account_id},{customer},{territory},{product},{tariff or ''},{activated},{deactivated},{status},{later}\n"
+
+    delta = tmp_path_factory.mktemp("months_delta") / "inbox"
+    folder = delta / "brm" / "accounts"
+    folder.mkdir(parents=True)
+    (folder / "accounts_20990101_delta.csv").write_text(
+        "account_id,customer_id,territory_code,product_code,tariff_code,activated_at,deactivated_at,status,"
+        "updated_at\n"
+        + version(cancelled, "", "")
+        + version(before_calendar, "2001-01-01", "2001-06-01")
+        + version(shortened, f"{first_month:%Y-%m-%d}", f"{first_month:%Y-%m-%d}"))
+    assert warehouse.load(delta).returncode == 0
+    assert first_month < last_month
+
+    warehouse.dbt("run", "--select", "dtl_brm__subscriber_months")
+    sql = ("SELECT * EXCEPT (build_id, loaded_at) FROM detail.dtl_brm__subscriber_months "
+           "ORDER BY account_id, report_month")
+    _, incremental = warehouse.rows(sql)
+    _, kept = warehouse.rows(
+        "SELECT account_id, groupArray(report_month) FROM detail.dtl_brm__subscriber_months "
+        f"WHERE account_id IN ({cancelled[0]}, {before_calendar[0]}, {shortened[0]}) GROUP BY account_id")
+    assert dict(kept) == {shortened[0]: [first_month]}
+    warehouse.dbt("run", "--full-refresh", "--select", "dtl_brm__subscriber_months")
+    _, full = warehouse.rows(sql)
+    assert incremental == full

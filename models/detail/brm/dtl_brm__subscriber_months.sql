@@ -6,6 +6,15 @@
     partition_by='toYear(report_month)',
     order_by='(report_month, territory_code, product_code, account_id)',
     ttl='report_month + toIntervalYear(3)',
+    pre_hook="
+        {% if is_incremental() %}
+            delete from {{ this }}
+            where account_id in (
+                select account_id from {{ ref('stg_brm__accounts') }}
+                where loaded_at > (select max(built.loaded_at) from {{ this }} as built)
+            )
+        {% endif %}
+    ",
 ) }}
 
 with accounts as (
