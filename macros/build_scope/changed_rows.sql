@@ -90,3 +90,16 @@
     {%- set found = run_query(query) -%}
     {%- do return(found.columns[0].values()[0] if found.rows | length > 0 else none) -%}
 {%- endmacro %}
+
+
+{#-
+    For singular tests of a detail model: the condition on its rows that this build wrote, or 'true' where a
+    test checks every row. The same rules as the generic tests' (changed_rows_filter): `dbt test`, a full
+    refresh and `test_all_rows` check everything.
+-#}
+{% macro written_by_this_build() -%}
+    {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH or var('test_all_rows', false) -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- do return("build_id = '" ~ invocation_id ~ "'") -%}
+{%- endmacro %}
