@@ -59,13 +59,15 @@ def date_loads_as_delivered(warehouse: Path) -> None:
     by load time (the tariff snapshot's lookback) would otherwise take all 90 days for recent deliveries.
     Files without a day in their name (monthly billing, weekly schedules) keep their load time.
     """
+    day_in_name = "'_(\\d{8})[^/]*$'"
+    day = f"assumeNotNull(parseDateTimeOrNull(extract(_source, {day_in_name}), '%Y%m%d', 'UTC'))"
     client = open_client(warehouse)
     try:
         for table in csv_tables():
             client.command(
-                f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)} UPDATE _loaded_at = "
-                "toDateTime64(assumeNotNull(parseDateTimeOrNull(extract(_source, '_(\\d{8})[^/]*$'), '%Y%m%d', 'UTC')), 3, 'UTC') "
-                "+ toIntervalDay(1) WHERE match(_source, '_\\d{8}[^/]*$')",
+                f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)} "
+                f"UPDATE _loaded_at = toDateTime64({day}, 3, 'UTC') + toIntervalDay(1) "
+                f"WHERE match(_source, {day_in_name})",
                 settings={"mutations_sync": 2})
     finally:
         client.close()
