@@ -1,4 +1,8 @@
-"""The Omnichat pull against the API double (`parebrick omnichat-api`), started on 127.0.0.1 per test."""
+"""The Omnichat pull against the API double (`parebrick omnichat-api`), started on 127.0.0.1 per test.
+
+Every pull test runs twice: into an embedded warehouse, and into a ClickHouse server over HTTP (the test
+server of clickhouse_http.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from clickhouse_connect import get_client
 from clickhouse_connect.driver.client import Client
+from support import start_clickhouse_server
 
 from parebrick.embedded import open_client
 from parebrick.load.pull import RetryPolicy, pull_omnichat
@@ -30,11 +36,20 @@ def chat(number: int, updated: str, **changes) -> dict:
     return item
 
 
-@pytest.fixture()
-def client(tmp_path) -> Iterator[Client]:
-    connection = open_client(tmp_path / "warehouse")
-    yield connection
-    connection.close()
+@pytest.fixture(params=["embedded", "server"])
+def client(request, tmp_path) -> Iterator[Client]:
+    if request.param == "embedded":
+        connection = open_client(tmp_path / "warehouse")
+        yield connection
+        connection.close()
+        return
+    server = start_clickhouse_server(tmp_path / "server-data")
+    try:
+        connection = get_client(host="127.0.0.1", port=server.port)
+        yield connection
+        connection.close()
+    finally:
+        server.stop()
 
 
 @pytest.fixture()
