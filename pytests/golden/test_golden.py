@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -250,6 +250,24 @@ def failed_tests(output: str) -> set[str]:
             for line in output.splitlines() if "Failure in test " in line}
 
 
+def account_version(account_id, customer, territory, product, tariff: str, activated: str, deactivated: str,
+                    status: str, updated: datetime) -> str:
+    """One line of a billing accounts extract: a version of the account dated a day after `updated`."""
+    later = (updated + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{account_id},{customer},{territory},{product},{tariff},{activated},{deactivated},{status},{later}\n"
+
+
+def accounts_delivery(tmp_path_factory, lines: list[str]) -> Path:
+    """An inbox holding one accounts delta file with these lines."""
+    inbox = tmp_path_factory.mktemp("accounts_delta") / "inbox"
+    folder = inbox / "brm" / "accounts"
+    folder.mkdir(parents=True)
+    (folder / "accounts_20990101_delta.csv").write_text(
+        "account_id,customer_id,territory_code,product_code,tariff_code,activated_at,deactivated_at,status,"
+        "updated_at\n" + "".join(lines))
+    return inbox
+
+
 def test_the_tariff_snapshot_records_every_new_version_however_billing_dated_it(generated, tmp_path_factory, repo):
     """The snapshot reads only recently delivered accounts; a late version dated before others still counts.
 
@@ -269,15 +287,10 @@ def test_the_tariff_snapshot_records_every_new_version_however_billing_dated_it(
 
     def version(account: tuple, tariff: str) -> str:
         account_id, customer, territory, product, activated, status, updated = account
-        later = (updated + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return f"{account_id},{customer},{territory},{product},{tariff},{activated:%Y-%m-%d},,{status},{later}\n"
+        return account_version(account_id, customer, territory, product, tariff, f"{activated:%Y-%m-%d}", "",
+                               status, updated)
 
-    delta = tmp_path_factory.mktemp("tariff_delta") / "inbox"
-    folder = delta / "brm" / "accounts"
-    folder.mkdir(parents=True)
-    (folder / "accounts_20990101_delta.csv").write_text(
-        "account_id,customer_id,territory_code,product_code,tariff_code,activated_at,deactivated_at,status,"
-        "updated_at\n" + version(stalest, "late_t9") + version(freshest, "fresh_t9"))
+    delta = accounts_delivery(tmp_path_factory, [version(stalest, "late_t9"), version(freshest, "fresh_t9")])
     assert warehouse.load(delta).returncode == 0
     warehouse.dbt("snapshot", "--select", "snp_brm__account_tariffs")
 
@@ -312,18 +325,14 @@ def test_an_account_left_without_months_loses_them_in_the_next_incremental_run(g
 
     def version(account: tuple, activated: str, deactivated: str) -> str:
         account_id, customer, territory, product, tariff, _, status, updated = account
-        later = (updated + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return f"{account_id},{customer},{territory},{product},{tariff or ''},{activated},{deactivated},{status},{later}\n"
+        return account_version(account_id, customer, territory, product, tariff or "", activated, deactivated,
+                               status, updated)
 
-    delta = tmp_path_factory.mktemp("months_delta") / "inbox"
-    folder = delta / "brm" / "accounts"
-    folder.mkdir(parents=True)
-    (folder / "accounts_20990101_delta.csv").write_text(
-        "account_id,customer_id,territory_code,product_code,tariff_code,activated_at,deactivated_at,status,"
-        "updated_at\n"
-        + version(cancelled, "", "")
-        + version(before_calendar, "2001-01-01", "2001-06-01")
-        + version(shortened, f"{first_month:%Y-%m-%d}", f"{first_month:%Y-%m-%d}"))
+    delta = accounts_delivery(tmp_path_factory, [
+        version(cancelled, "", ""),
+        version(before_calendar, "2001-01-01", "2001-06-01"),
+        version(shortened, f"{first_month:%Y-%m-%d}", f"{first_month:%Y-%m-%d}"),
+    ])
     assert warehouse.load(delta).returncode == 0
     assert first_month < last_month
 
