@@ -19,7 +19,7 @@ from loadkit import client, rows, warehouse_dir  # noqa: F401 (fixtures)
 
 from parebrick.load import feed, rawwriter
 from parebrick.load.bench import TABLE, write_call_detail
-from parebrick.load.csvload import load_csv
+from parebrick.load.csvload import Limits, load_csv
 from parebrick.load.inspect import inspect_file
 
 ROWS = 300_000  # about 23 MB
@@ -110,4 +110,15 @@ def test_a_query_that_fails_before_reading_leaves_no_feeder_waiting(client, tmp_
         with feed.Feed(path, str(tmp_path)) as rows_pipe:
             client.command("INSERT INTO no_such_db.no_such_table SELECT * FROM file({p:String}, 'CSV', 'a String')",
                            parameters={"p": rows_pipe.path})
+    assert not [thread for thread in threading.enumerate() if thread.name == "parebrick-feed"]
+
+
+def test_an_engine_that_gives_up_mid_file_stops_the_feed(client, landing, extract, tmp_path):
+    """Far more unparsable rows than allowed, from the middle of a big file on: the engine stops reading
+    there; its error is the load's, and the thread feeding it the file ends too."""
+    path = tmp_path / "rotten_half.csv"
+    path.write_bytes(with_unparsable_rows(extract, list(range(ROWS // 2, ROWS))))
+    with pytest.raises(Exception, match="CANNOT_PARSE|TOO_MANY|INCORRECT_DATA"):
+        load_csv(client, TABLE, path, inspect_file(path, TABLE), landing=landing, batch_id=uuid.uuid4(),
+                 source=path.name, loaded_at=datetime(2025, 1, 1), limits=Limits(max_bad_rows=10, max_bad_ratio=0.0))
     assert not [thread for thread in threading.enumerate() if thread.name == "parebrick-feed"]
