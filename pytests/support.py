@@ -13,6 +13,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from clickhouse_connect import get_client
+from clickhouse_connect.driver.client import Client
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -23,12 +26,19 @@ class Completed:
     output: str
 
 
+def tool_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a tool a test runs: this one plus `env`, reading the project's profiles.example.yml
+    (a developer's own DBT_PROFILES_DIR is left out), without colours or usage statistics."""
+    inherited = {key: value for key, value in os.environ.items() if key != "DBT_PROFILES_DIR"}
+    return {**inherited, "NO_COLOR": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "PAREBRICK_PROJECT_DIR": str(REPO), **(env or {})}
+
+
 def run_tool(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> Completed:
     """Run a tool of this environment (dbt, parebrick) and return its exit code and merged output."""
-    full_env = {**os.environ, "NO_COLOR": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
     proc = subprocess.run(
         [str(BIN / args[0]), *args[1:]],
-        cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+        cwd=cwd, env=tool_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
     )
     return Completed(proc.returncode, proc.stdout)
 
@@ -44,6 +54,10 @@ class ClickHouseServer:
     def env(self) -> dict[str, str]:
         """What the `server` target of profiles.example.yml reads to reach this server."""
         return {"CLICKHOUSE_HOST": "127.0.0.1", "CLICKHOUSE_PORT": str(self.port)}
+
+    def client(self) -> Client:
+        """A clickhouse-connect client on this server, over HTTP."""
+        return get_client(host="127.0.0.1", port=self.port)
 
     def stop(self) -> None:
         self.process.terminate()

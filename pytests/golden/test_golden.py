@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from clickhouse_connect import get_client
 from support import ClickHouseServer, run_tool, start_clickhouse_server
 
 from parebrick.bench.inbox import split_at_last_day
@@ -77,7 +76,7 @@ class Warehouse:
 
     def client(self):
         if self.server:
-            return get_client(host="127.0.0.1", port=self.server.port)
+            return self.server.client()
         return open_client(self.path)
 
     def execute(self, sql: str, settings: dict | None = None) -> None:

@@ -16,9 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from clickhouse_connect import get_client
 from clickhouse_connect.driver.client import Client
-from support import REPO, start_clickhouse_server
+from support import start_clickhouse_server, tool_env
 
 from parebrick.embedded import open_client
 from parebrick.load.bench import write_call_detail
@@ -28,10 +27,9 @@ ROWS = 400_000
 
 
 def _run_load(inbox: Path, target: str, env: dict[str, str], tmp: Path) -> subprocess.Popen:
-    full_env = {key: value for key, value in os.environ.items() if key != "DBT_PROFILES_DIR"}
-    full_env.update({"TMPDIR": str(tmp), "NO_COLOR": "1", "PAREBRICK_PROJECT_DIR": str(REPO), **env})
     return subprocess.Popen([str(BIN / "parebrick"), "load", "--target", target, "--inbox", str(inbox), "--quiet"],
-                            env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env=tool_env({"TMPDIR": str(tmp), **env}), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
 
 
 Warehouse = tuple[str, dict[str, str], Callable[[], Client]]
@@ -46,7 +44,7 @@ def warehouse(request, tmp_path) -> Iterator[Warehouse]:
         return
     server = start_clickhouse_server(tmp_path / "server-data")
     try:
-        yield "server", server.env, lambda: get_client(host="127.0.0.1", port=server.port)
+        yield "server", server.env, server.client
     finally:
         server.stop()
 

@@ -8,16 +8,14 @@ target, and the two warehouses are compared table by table.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from clickhouse_connect import get_client
 from clickhouse_connect.driver.client import Client
-from support import REPO, ClickHouseServer, start_clickhouse_server
+from support import ClickHouseServer, start_clickhouse_server, tool_env
 
 from parebrick.embedded import open_client
 from parebrick.load.edge import AtTheEdge
@@ -54,10 +52,8 @@ def inbox(tmp_path_factory) -> Path:
 
 
 def parebrick_load(inbox: Path, target: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full_env = {key: value for key, value in os.environ.items() if key != "DBT_PROFILES_DIR"}
-    full_env.update({"NO_COLOR": "1", "PAREBRICK_PROJECT_DIR": str(REPO), **env})
     return subprocess.run([str(BIN / "parebrick"), "load", "--target", target, "--inbox", str(inbox), "--quiet"],
-                          env=full_env, capture_output=True, text=True, timeout=600)
+                          env=tool_env(env), capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +91,7 @@ def test_a_server_holds_exactly_what_a_local_load_holds(loads, server):
         expected = snapshot(local)
     finally:
         local.close()
-    remote = get_client(host="127.0.0.1", port=server.port)
+    remote = server.client()
     actual = snapshot(remote)
     assert sum(rows[0][0] for name, rows in expected.items() if name not in ("quarantine", "batch log")) > 10_000
     assert expected["quarantine"], "the generated inbox plants rows to quarantine"
@@ -105,7 +101,7 @@ def test_a_server_holds_exactly_what_a_local_load_holds(loads, server):
 
 
 def test_loading_the_inbox_into_the_server_again_changes_nothing(loads, server, inbox):
-    remote = get_client(host="127.0.0.1", port=server.port)
+    remote = server.client()
     before = snapshot(remote)
     again = parebrick_load(inbox, "server", server.env)
     assert "0 loaded" in again.stdout.splitlines()[-1], again.stdout
@@ -121,7 +117,7 @@ def test_an_unreachable_server_is_one_line_and_exit_code_1(inbox, tmp_path):
 
 
 def test_the_test_server_cannot_read_files(server):
-    remote = get_client(host="127.0.0.1", port=server.port)
+    remote = server.client()
     with pytest.raises(Exception, match="FUNCTION_NOT_ALLOWED"):
         remote.query("SELECT * FROM file('/etc/hostname', 'LineAsString')")
 
@@ -129,7 +125,7 @@ def test_the_test_server_cannot_read_files(server):
 def test_a_send_the_server_refuses_fails_the_batch_and_leaves_the_scratch_usable(server, tmp_path):
     """The rows are parsed at the edge, the server refuses them: the file fails (to be loaded by the next
     run), nothing of it stays on the server, and the scratch warehouse goes on to load the next file."""
-    remote = get_client(host="127.0.0.1", port=server.port)
+    remote = server.client()
     scratch = open_client(tmp_path / "scratch")
     try:
         edge = AtTheEdge(scratch)

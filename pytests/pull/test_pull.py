@@ -14,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from clickhouse_connect import get_client
 from clickhouse_connect.driver.client import Client
 from support import start_clickhouse_server
 
@@ -45,7 +44,7 @@ def client(request, tmp_path) -> Iterator[Client]:
         return
     server = start_clickhouse_server(tmp_path / "server-data")
     try:
-        connection = get_client(host="127.0.0.1", port=server.port)
+        connection = server.client()
         yield connection
         connection.close()
     finally:
