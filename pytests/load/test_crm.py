@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 from parebrick.load import rawwriter
 from parebrick.load.csvload import load_csv
 from parebrick.load.inspect import inspect_file
-from parebrick.load.registry import CRM, Column, Freshness, Table, get
+from parebrick.load.registry import get
+from parebrick.load.schema import Column, Freshness, Table
 
 APPEALS = get("crm.appeals")
+CRM = APPEALS.format
 HEADER = list(APPEALS.column_names)
 
 
@@ -42,11 +44,25 @@ def test_crm_export_loads_in_utc_with_russian_text(client, tmp_path):
     result = load(client, tmp_path)
     assert result.ok, result
     got = rows(client, "SELECT appeal_id, created_at, resolved_at, category, comment FROM raw.crm__appeals "
-                       "WHERE appeal_id IN (9001, 9002) ORDER BY appeal_id")
+                       "WHERE appeal_id IN ('9001', '9002') ORDER BY appeal_id")
     assert got == [
-        (9001, datetime(2025, 1, 14, 21, 8, 43), datetime(2025, 1, 14, 23, 0), "Смена тарифа", comment),
-        (9002, datetime(2025, 7, 1, 9, 0), None, "Смена тарифа", ""),
+        ("9001", datetime(2025, 1, 14, 21, 8, 43), datetime(2025, 1, 14, 23, 0), "Смена тарифа", comment),
+        ("9002", datetime(2025, 7, 1, 9, 0), None, "Смена тарифа", ""),
     ]
+
+
+def test_appeal_ids_are_the_crms_text_not_numbers(client, tmp_path):
+    """`000123` and `123` are two appeals, and an id like `CRM-7` is an id: all three load as written."""
+    put(tmp_path, "crm.appeals", "appeals_ids.csv",
+        crm_bytes([appeal("000123", "15.01.2025 00:08:43"), appeal("123", "15.01.2025 00:09:00"),
+                   appeal("CRM-7", "15.01.2025 00:10:00"), appeal("", "15.01.2025 00:11:00")]))
+    result = load(client, tmp_path)
+    o = result.outcomes[0]
+    assert (o.status, o.rows_loaded, o.rows_rejected) == ("loaded", 3, 1), o
+    assert rows(client, "SELECT appeal_id FROM raw.crm__appeals WHERE _batch_id = {b:UUID} ORDER BY _source_row",
+                b=o.batch_id) == [("000123",), ("123",), ("CRM-7",)]
+    assert rows(client, "SELECT source_row, reason FROM raw.load_rejected_rows WHERE batch_id = {b:UUID}",
+                b=o.batch_id) == [(4, "required column appeal_id is empty")]
 
 
 def test_a_crm_export_in_utf8_is_rejected_whole(client, tmp_path):

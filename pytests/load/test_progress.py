@@ -38,7 +38,7 @@ def test_bytes_per_row_comes_from_the_rows_after_the_header(tmp_path):
 
 def test_the_bar_ends_with_the_exact_counts_of_the_file(client, tmp_path):
     body = "".join(f"{n},{n % 7},2025-01-02 10:00:00,10.50,card\n" for n in range(1, 5001))
-    put(tmp_path, "brm.payments", "many.csv", PAYMENTS + body + "x,1,2025-01-02 10:00:00,1,card\n")
+    put(tmp_path, "brm.payments", "many.csv", PAYMENTS + body + "5001,1,2025-01-02 10:00:00,x,card\n")
     out = io.StringIO()
     console = Console(file=out, width=160, force_terminal=False)
     with ProgressReporter(console) as reporter:

@@ -19,7 +19,7 @@ from support import ClickHouseServer, start_clickhouse_server, tool_env
 
 from parebrick.embedded import open_client
 from parebrick.load.edge import AtTheEdge
-from parebrick.load.registry import csv_tables
+from parebrick.load.registry import file_tables
 from parebrick.load.runner import load_inbox, prepare
 
 BIN = Path(sys.executable).parent
@@ -72,7 +72,7 @@ def loads(inbox, server, tmp_path_factory) -> dict[str, str]:
 def snapshot(client: Client) -> dict[str, object]:
     """Everything a load leaves in raw, with what differs between two loads of the same bytes left out."""
     out: dict[str, object] = {}
-    for table in csv_tables():
+    for table in file_tables():
         out[table.raw_name] = client.query(
             f"SELECT count(), sum(cityHash64(tuple(*))) FROM (SELECT * EXCEPT ({', '.join(PER_LOAD)}) "
             f"FROM raw.`{table.raw_name}`)").result_rows
@@ -135,7 +135,7 @@ def test_a_send_the_server_refuses_fails_the_batch_and_leaves_the_scratch_usable
         (folder / "a.csv").write_text("payment_id,account_id,paid_at,amount_rub,method\n"
                                       "9001,1,2025-01-02 10:00:00,10.50,card\n")
         prepare(remote)
-        remote.command("ALTER TABLE raw.brm__payments ADD CONSTRAINT refuse_9001 CHECK payment_id != 9001")
+        remote.command("ALTER TABLE raw.brm__payments ADD CONSTRAINT refuse_9001 CHECK payment_id != '9001'")
         try:
             refused = load_inbox(remote, inbox, only={"brm.payments"}, exclusive=False, loader=edge)
         finally:

@@ -98,6 +98,13 @@ class Target:
     def is_embedded(self) -> bool:
         return self.type == "chdb"
 
+    @property
+    def cluster(self) -> str | None:
+        """The cluster the loaders' DDL runs `ON CLUSTER` (a target with `cluster_mode`); None elsewhere."""
+        if self.config.get("cluster_mode") and self.config.get("cluster"):
+            return str(self.config["cluster"])
+        return None
+
     def warehouse_path(self) -> Path:
         """The embedded engine's data directory; relative paths are taken from the project directory."""
         path = Path(str(self.config.get("path", ".warehouse"))).expanduser()

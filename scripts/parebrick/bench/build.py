@@ -28,7 +28,8 @@ from pathlib import Path
 
 from parebrick.bench.inbox import split_at_last_day
 from parebrick.embedded import open_client
-from parebrick.load.registry import RAW_DATABASE, csv_tables
+from parebrick.load.registry import file_tables
+from parebrick.load.schema import RAW_DATABASE
 from parebrick.load.sql import qualified
 from parebrick.profile import project_dir
 
@@ -63,7 +64,7 @@ def date_loads_as_delivered(warehouse: Path) -> None:
     day = f"assumeNotNull(parseDateTimeOrNull(extract(_source, {day_in_name}), '%Y%m%d', 'UTC'))"
     client = open_client(warehouse)
     try:
-        for table in csv_tables():
+        for table in file_tables():
             client.command(
                 f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)} "
                 f"UPDATE _loaded_at = toDateTime64({day}, 3, 'UTC') + toIntervalDay(1) "

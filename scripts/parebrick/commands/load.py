@@ -55,7 +55,6 @@ def run(args: argparse.Namespace) -> int:
     if opened is None:
         return 1
     target, client = opened
-    cluster = str(target.config["cluster"]) if target.config.get("cluster_mode") and target.config.get("cluster") else None
     limits = Limits(max_bad_rows=args.max_bad_rows, max_bad_ratio=args.max_bad_ratio)
     try:
         with contextlib.ExitStack() as stack:
@@ -69,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             reporter = QuietReporter() if args.quiet else stack.enter_context(ProgressReporter(console))
             result = load_inbox(client, inbox, only=set(args.only) if args.only else None,
                                 exclusive=target.is_embedded, limits=limits, retry_rejected=args.retry_rejected,
-                                reporter=reporter, cluster=cluster, loader=loader)
+                                reporter=reporter, cluster=target.cluster, loader=loader)
     finally:
         client.close()
     print_summary(console, result, quiet=args.quiet)

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         result = pull_omnichat(client, args.base_url, token, token_env=args.token_env, limit=args.limit,
                                overlap=timedelta(minutes=args.overlap_minutes), since=args.since,
                                exclusive=target.is_embedded, on_page=on_page,
-                               cluster=str(target.config["cluster"]) if target.config.get("cluster_mode") else None)
+                               cluster=target.cluster)
     finally:
         client.close()
     line = (f"omnichat pull {result.status}: {result.pages} pages, {result.rows_read} items read, "

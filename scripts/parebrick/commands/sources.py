@@ -1,4 +1,4 @@
-"""`parebrick sources`: write (or, with --check, verify) the dbt sources YAML of the raw layer."""
+"""`parebrick sources`: write the loader's sources YAML; with --check, also validate every group's declaration."""
 
 from __future__ import annotations
 
@@ -8,20 +8,25 @@ from parebrick.profile import project_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sources", help="generate the dbt sources YAML of raw from the loader registry")
-    parser.add_argument("--check", action="store_true", help="only report files that are out of date (exit 1)")
+    parser = subparsers.add_parser(
+        "sources", help="check the source groups' declarations and write the loader's sources YAML")
+    parser.add_argument("--check", action="store_true",
+                        help="only report a declaration the loader cannot read or a stale file (exit 1)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from parebrick.load.sources_yaml import stale_files, write
+    from parebrick.load.sources_yaml import problems, write
 
     project = project_dir()
     if args.check:
-        stale = stale_files(project)
-        for path in stale:
-            print(f"out of date: {path.relative_to(project)} (run `parebrick sources`)")
-        return 1 if stale else 0
+        found = problems(project)
+        for line in found:
+            print(line)
+        return 1 if found else 0
     for path in write(project):
         print(f"wrote {path.relative_to(project)}")
-    return 0
+    found = [line for line in problems(project) if not line.startswith("out of date")]
+    for line in found:
+        print(line)
+    return 1 if found else 0

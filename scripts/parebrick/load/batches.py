@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from clickhouse_connect.driver.client import Client
 
-from parebrick.load.registry import RAW_DATABASE
-from parebrick.load.sql import BATCH_COLUMNS, BATCHES_TABLE, REJECTED_TABLE, qualified
+from parebrick.load.schema import BATCH_COLUMNS, BATCHES_TABLE, RAW_DATABASE, REJECTED_NAMES, REJECTED_TABLE
+from parebrick.load.sql import qualified
 
 FINAL_STATUSES = ("committed", "rejected", "failed", "aborted")
 _BATCHES = qualified(RAW_DATABASE, BATCHES_TABLE)
@@ -141,3 +143,91 @@ def clean_up_interrupted(client: Client, *, exclusive: bool, stale_after: timede
         record(client, batch, "aborted", reason="interrupted before commit; its rows were removed")
         aborted.append(batch)
     return aborted
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row of a source that is quarantined instead of loaded: where it was, what it said, why."""
+
+    source_row: int
+    raw_text: str
+    reason: str
+
+
+def quarantine(client: Client, batch: Batch, rejections: Iterable[Rejection]) -> int:
+    """Write rejected rows of `batch` to the quarantine; returns how many."""
+    rows = [[batch.batch_id, batch.table_name, batch.source, r.source_row, r.raw_text, r.reason, batch.started_at]
+            for r in rejections]
+    if rows:
+        client.insert(f"{RAW_DATABASE}.{REJECTED_TABLE}", rows, column_names=list(REJECTED_NAMES))
+    return len(rows)
+
+
+@dataclass
+class Counts:
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_loaded + self.rows_rejected
+
+
+class BatchFailed(Exception):
+    """A batch ended without commit: its rows were removed and `status` (rejected or failed) recorded with why."""
+
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+# Turns what broke a batch into its final event: (status, one-line reason).
+Classify = Callable[[BaseException], tuple[str, str]]
+
+
+def _failed(exc: BaseException) -> tuple[str, str]:
+    return "failed", " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
+class OpenBatch:
+    """A started batch: its rows go in, rejected rows go to quarantine, and it ends once, by `commit`."""
+
+    def __init__(self, client: Client, batch: Batch):
+        self.client, self.batch = client, batch
+        self.committed = False
+
+    def quarantine(self, rejections: Iterable[Rejection]) -> int:
+        return quarantine(self.client, self.batch, rejections)
+
+    def commit(self, counts: Counts, cursor: str = "") -> None:
+        """Make the batch's rows visible: one row in the batch log, with its counts (and an API cursor)."""
+        record(self.client, self.batch, "committed", rows_read=counts.rows_read, rows_loaded=counts.rows_loaded,
+               rows_rejected=counts.rows_rejected, cursor=cursor)
+        self.committed = True
+
+
+@contextmanager
+def lifecycle(client: Client, batch: Batch, classify: Classify = _failed) -> Iterator[OpenBatch]:
+    """Start `batch`, hand it to the block, and end it: committed by the block, or cleaned up and recorded.
+
+    Any exception leaving the block before `commit` deletes the rows the batch wrote (raw and quarantine)
+    and records its final event as `classify` names it; an `Exception` then surfaces as `BatchFailed`, and
+    an interrupt (KeyboardInterrupt, SystemExit) is re-raised as it is. If even the clean-up fails, the
+    next run finds the batch unfinished and removes its rows (`clean_up_interrupted`).
+    """
+    record(client, batch, "started")
+    run = OpenBatch(client, batch)
+    try:
+        yield run
+    except BaseException as exc:
+        status, reason = classify(exc)
+        try:
+            delete_batch_rows(client, batch.table_name, batch.batch_id)
+            record(client, batch, status, reason=reason)
+        except Exception:
+            pass  # the next run finds the batch unfinished and cleans it up
+        if not isinstance(exc, Exception):
+            raise
+        raise BatchFailed(status, reason) from exc
+    if not run.committed:
+        raise RuntimeError(f"batch {batch.batch_id} left its block without a commit")

@@ -33,16 +33,18 @@ from pathlib import Path
 from clickhouse_connect.driver.client import Client
 
 from parebrick.load import feed
-from parebrick.load.batches import delete_batch_rows
+from parebrick.load.batches import Batch, Rejection, delete_batch_rows, quarantine
 from parebrick.load.inspect import FileFacts
 from parebrick.load.rawwriter import RAW_TEXT, REASON, batch_counts, landing_columns
-from parebrick.load.registry import RAW_DATABASE, Table
-from parebrick.load.sql import REJECTED_COLUMNS, REJECTED_TABLE, base_type, ident, literal, nullable, qualified
+from parebrick.load.schema import EPOCH, RAW_DATABASE, REJECTED_TABLE, Table, base_type, nullable
+from parebrick.load.sql import ident, literal, qualified
 
 csv.field_size_limit(1 << 30)
 
 _ENGINE_CHARSETS = {"cp1251": "windows-1251"}
 _NUMERIC = re.compile(r"^(Decimal|Float)")
+# DateTime holds seconds up to 2106-02-07; a larger epoch value is not a time this warehouse can store.
+_LAST_EPOCH_SECOND = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,15 @@ class _Plan:
 def _time_expr(column_type: str, text: str, fmt_time: str | None, zone: str | None) -> str:
     """Text to a time of `column_type`, or NULL when the text is not a valid time (never a made-up value)."""
     base = base_type(column_type)
+    if fmt_time == EPOCH:
+        seconds = f"toInt64OrNull({text})"
+        valid = f"{seconds} BETWEEN 0 AND {_LAST_EPOCH_SECOND}"
+        if base.startswith("DateTime64"):
+            precision = re.search(r"DateTime64\((\d+)", base).group(1)  # type: ignore[union-attr]
+            return f"if({valid}, toDateTime64({seconds}, {precision}, 'UTC'), NULL)"
+        if base.startswith("DateTime"):
+            return f"if({valid}, toDateTime({seconds}, 'UTC'), NULL)"
+        return f"if({valid}, toDate(toDateTime({seconds}, 'UTC')), NULL)"
     if fmt_time:
         parsed = f"parseDateTimeOrNull({text}, {literal(fmt_time)}, {literal(zone or 'UTC')})"
         if base.startswith("DateTime64"):
@@ -116,8 +127,14 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
         converted = None
         if base.startswith(("DateTime", "Date")):
             read_type = "String"
-            converted = _time_expr(column.type, f"trimBoth({name})", fmt.time_format, fmt.source_time_zone)
+            converted = _time_expr(column.type, f"trimBoth({name})", column.time_format or fmt.time_format,
+                                   fmt.source_time_zone)
             problem = "not a valid time"
+        elif base == "Bool":
+            read_type = "String"
+            converted = (f"multiIf(trimBoth({name}) IN {_tuple(fmt.true_values)}, true, "
+                         f"trimBoth({name}) IN {_tuple(fmt.false_values)}, false, NULL)")
+            problem = f"not a boolean (this format writes {'/'.join(fmt.true_values + fmt.false_values)})"
         elif fmt.decimal_comma and _NUMERIC.match(base):
             read_type = "String"
             converted = f"accurateCastOrNull(replaceOne(trimBoth({name}), ',', '.'), {literal(base)})"
@@ -129,6 +146,11 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
             shown = f"convertCharset({name}, {literal(charset)}, 'UTF-8')" if charset else name
             checks.append((f"trimBoth({name}) != '' AND isNull({converted})",
                            f"concat({literal(f'column {column.name}: {problem}: ')}, {shown})"))
+        if column.value_range:
+            low, high = column.value_range
+            bounds = [f"{expr} {op} {bound}" for op, bound in ((">=", low), ("<=", high)) if bound is not None]
+            checks.append((f"NOT ({' AND '.join(bounds)})", f"concat({literal(f'column {column.name}: out of range: ')}, "
+                                                           f"toString({expr}))"))
         read_types[column.name] = read_type
         exprs[column.name] = expr
         if required:
@@ -154,8 +176,10 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     exprs[RAW_TEXT] = f"if({reason} = '', '', {row_text})"
     names = [column.name for column in landing_columns(table)]
     split = names.index("_source_row")
-    # In the file's column order: the fast way reads the rows without their header, by position.
-    order = facts.header or (*table.column_names, *facts.extra_columns)
+    # In the file's column order, by position (the header is checked before, and skipped): a field the
+    # declaration renames (a hyphenated or unnamed header) is read straight into its column.
+    by_field = {column.field: column.name for column in table.columns}
+    order = tuple(by_field.get(name, name) for name in facts.header) or (*table.column_names, *facts.extra_columns)
     return _Plan(
         structure=", ".join(f"{ident(name)} {read_types[name]}" for name in order),
         insert_columns=", ".join(ident(name) for name in names),
@@ -167,7 +191,7 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
 def _settings(table: Table, limits: Limits, errors_path: str) -> dict[str, object]:
     return {
         "format_csv_delimiter": table.format.delimiter,
-        "input_format_with_names_use_header": 1,
+        "input_format_with_names_use_header": 0,
         "input_format_csv_detect_header": 0,  # the fast way's stream has no header: no row may be taken for one
         "input_format_skip_unknown_fields": 0,
         "input_format_csv_skip_trailing_empty_lines": 1,
@@ -182,6 +206,10 @@ def _settings(table: Table, limits: Limits, errors_path: str) -> dict[str, objec
         "storage_file_read_method": "read",
         "parallel_view_processing": 1,
     }
+
+
+def _tuple(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(literal(value) for value in values) + ")"
 
 
 def condense_reason(text: str) -> str:
@@ -323,6 +351,5 @@ def _shift_row_numbers(client: Client, table: Table, batch_id: uuid.UUID, skippe
 
 def _quarantine(client: Client, table: Table, batch_id: uuid.UUID, source: str, loaded_at: datetime,
                 errors: list[tuple[int, str, str]]) -> None:
-    names = [column.name for column in REJECTED_COLUMNS]
-    rows = [[batch_id, table.raw_name, source, row, raw, reason, loaded_at] for row, reason, raw in errors]
-    client.insert(f"{RAW_DATABASE}.{REJECTED_TABLE}", rows, column_names=names)
+    batch = Batch(batch_id, table.raw_name, source, "file", started_at=loaded_at)
+    quarantine(client, batch, (Rejection(row, raw, reason) for row, reason, raw in errors))

@@ -23,8 +23,8 @@ from clickhouse_connect.driver.client import Client
 from parebrick.load import rawwriter
 from parebrick.load.csvload import CsvResult, Limits, load_csv
 from parebrick.load.inspect import FileFacts
-from parebrick.load.registry import RAW_DATABASE, Table
-from parebrick.load.sql import REJECTED_COLUMNS, REJECTED_TABLE, ident, qualified, raw_columns
+from parebrick.load.schema import RAW_DATABASE, REJECTED_NAMES, REJECTED_TABLE, Table, raw_columns
+from parebrick.load.sql import ident, qualified
 
 _SEND_CHUNK = 1 << 20
 
@@ -74,7 +74,7 @@ class AtTheEdge:
                 _send(self.scratch, warehouse, raw_table, [c.name for c in raw_columns(table)], "_batch_id",
                       batch_id)
             if parsed.rows_rejected:
-                _send(self.scratch, warehouse, rejected_table, [c.name for c in REJECTED_COLUMNS], "batch_id",
+                _send(self.scratch, warehouse, rejected_table, list(REJECTED_NAMES), "batch_id",
                       batch_id)
         finally:
             # The scratch holds one batch at a time: its disk is the size of one file.

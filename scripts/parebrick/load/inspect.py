@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from parebrick.load.registry import Table
+from parebrick.load.schema import Table
 
 _CHUNK = 1 << 20
 _HEADER_LIMIT = 1 << 20
@@ -75,9 +75,13 @@ class _Stream:
 
 def _check_header(table: Table, line: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     delimiter = table.format.delimiter
-    fields = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    try:
+        fields = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise FileRejected(f"not a CSV header ({exc}): is this a {table.qualified} extract?") from None
     fields = [field.strip() for field in fields]
-    if len(fields) <= 1:
+    declared = [column.field for column in table.columns]
+    if len(fields) <= 1 and len(declared) > 1:
         for other, name in _DELIMITER_NAMES.items():
             if other != delimiter and other in line:
                 raise FileRejected(
@@ -86,13 +90,13 @@ def _check_header(table: Table, line: str) -> tuple[tuple[str, ...], tuple[str, 
                 )
     duplicates = sorted({name for name in fields if fields.count(name) > 1})
     if duplicates:
-        raise FileRejected(f"header names a column twice: {', '.join(duplicates)}")
-    if any(not name for name in fields):
+        raise FileRejected(f"header names a column twice: {', '.join(duplicates) or '(unnamed)'}")
+    if any(not name for name in fields) and "" not in declared:
         raise FileRejected("header has an empty column name")
-    missing = [name for name in table.column_names if name not in fields]
+    missing = [name or "(the unnamed first column)" for name in declared if name not in fields]
     if missing:
         raise FileRejected(f"header lacks columns of {table.qualified}: {', '.join(missing)}")
-    extra = tuple(name for name in fields if name not in table.column_names)
+    extra = tuple(name for name in fields if name not in declared)
     if extra and not table.format.keep_extra_columns:
         raise FileRejected(f"header has columns {table.qualified} does not define: {', '.join(extra)}")
     return tuple(fields), extra

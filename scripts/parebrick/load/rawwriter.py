@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from clickhouse_connect.driver.client import Client
 
-from parebrick.load.registry import EXTRA_COLUMN, META_COLUMNS, RAW_DATABASE, Column, Table
-from parebrick.load.sql import (
-    LOADER_DATABASE, REJECTED_TABLE, bookkeeping_ddl, create_raw_table, ident, is_nullable, literal,
-    nullable, qualified, raw_columns,
+from parebrick.load.schema import (
+    EXTRA_COLUMN, LOADER_DATABASE, META_COLUMNS, RAW_DATABASE, REJECTED_TABLE, Column, Table, is_nullable, nullable,
+    raw_columns,
 )
+from parebrick.load.sql import bookkeeping_ddl, create_raw_table, ident, literal, qualified
 
 REASON = "_reject_reason"
 RAW_TEXT = "_raw_text"

@@ -22,9 +22,9 @@ from parebrick.load import batches, rawwriter
 from parebrick.load.csvload import Limits, condense_reason
 from parebrick.load.edge import CsvLoader, InWarehouse
 from parebrick.load.inspect import FileFacts, FileRejected, inspect_file, read_header
-from parebrick.load.registry import TABLES, Table, csv_tables
+from parebrick.load import registry
+from parebrick.load.schema import Table
 
-EXTRACT_SUFFIXES = (".csv", ".csv.gz")
 _PARSE_ERROR = re.compile(r"\((CANNOT_PARSE_\w+|INCORRECT_DATA|CANNOT_READ_ALL_DATA|TOO_MANY_\w+)\)")
 
 
@@ -67,34 +67,36 @@ class _Silent:
 
 
 def discover(inbox: Path, only: set[str] | None = None) -> tuple[list[tuple[Table, Path]], list[str]]:
-    """The extracts in the inbox, table by table in registry order, files by name; and what does not belong."""
+    """The extracts in the inbox, table by table in declaration order, files by name; and what does not belong."""
     found: list[tuple[Table, Path]] = []
     problems: list[str] = []
     if not inbox.is_dir():
         return [], [f"inbox {inbox} is not a directory"]
-    known = {(t.group, t.name) for t in csv_tables()}
+    declared = registry.file_tables()
+    known = {(t.group, t.name) for t in declared}
     for group_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
         for table_dir in sorted(p for p in group_dir.iterdir() if p.is_dir()):
             if (group_dir.name, table_dir.name) not in known:
-                problems.append(f"{table_dir.relative_to(inbox)}: no such table in the registry; its files were not loaded")
-    for table in csv_tables():
+                problems.append(f"{table_dir.relative_to(inbox)}: no such table is declared in its group's sources YAML; its files were not loaded")
+    for table in declared:
         if only and table.qualified not in only:
             continue
         directory = inbox / table.group / table.name
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
-            if path.is_file() and path.name.lower().endswith(EXTRACT_SUFFIXES):
+            if path.is_file() and path.name.lower().endswith(table.format.suffixes):
                 found.append((table, path))
             elif path.is_file() and not path.name.startswith("."):
-                problems.append(f"{path.relative_to(inbox)}: not a .csv or .csv.gz file; not loaded")
+                problems.append(f"{path.relative_to(inbox)}: not a {' or '.join(table.format.suffixes)} file; "
+                                "not loaded")
     return found, problems
 
 
 def prepare(client: Client, cluster: str | None = None) -> None:
-    """Create the bookkeeping tables and every raw table of the registry (so staging finds them all)."""
+    """Create the bookkeeping tables and every declared raw table (so staging finds them all)."""
     rawwriter.ensure_bookkeeping(client, cluster)
-    rawwriter.ensure_raw_tables(client, list(TABLES.values()), cluster)
+    rawwriter.ensure_raw_tables(client, list(registry.tables().values()), cluster)
 
 
 def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exclusive: bool = True,
@@ -105,9 +107,9 @@ def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exc
     loader = loader or InWarehouse()
     result = RunResult()
     if only:
-        unknown = sorted(name for name in only if name not in TABLES)
+        unknown = sorted(name for name in only if name not in registry.tables())
         if unknown:
-            result.problems.append(f"--only names tables not in the registry: {', '.join(unknown)}")
+            result.problems.append(f"--only names tables that are not declared: {', '.join(unknown)}")
             return result
     prepare(client, cluster)
     result.aborted = batches.clean_up_interrupted(client, exclusive=exclusive)
@@ -182,17 +184,9 @@ def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, sour
 
     batch = batches.new_batch(table.raw_name, source, "file", facts.sha256, facts.size_bytes)
     outcome.batch_id = str(batch.batch_id)
-    batches.record(client, batch, "started")
-    try:
-        counts = loader.load(client, table, path, facts, batch_id=batch.batch_id, source=source,
-                             loaded_at=batch.started_at, limits=limits)
-        if identity is not None:
-            identity.join()
-            if identity.refusal is not None:
-                raise _Refused(identity.refusal)
-            assert identity.facts is not None
-            batch.content_sha256 = identity.facts.sha256
-    except BaseException as exc:
+
+    def classify(exc: BaseException) -> tuple[str, str]:
+        """Rejected (the file is refused) or failed (to retry on the next run), and why, in one line."""
         if identity is not None and identity.is_alive():
             identity.join()
         if (identity is not None and identity.refusal is not None and isinstance(exc, Exception)
@@ -201,29 +195,34 @@ def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, sour
         # The engine gives up on a file when its malformed rows pass the limits: the file is refused, like an
         # unreadable one. Anything else (disk, connection) is a failure to retry on the next run.
         malformed = isinstance(exc, ClickHouseError) and _PARSE_ERROR.search(str(exc)) is not None
-        status = "rejected" if malformed or isinstance(exc, _Refused) else "failed"
         if isinstance(exc, _Refused):
-            reason = str(exc)
+            status, reason = "rejected", str(exc)
         elif malformed:
-            reason = (f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} "
-                      f"of the file), or a row that cannot be delimited; last error: "
-                      f"{_one_line(condense_reason(str(exc)))}")
+            status, reason = "rejected", (
+                f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} "
+                f"of the file), or a row that cannot be delimited; last error: "
+                f"{_one_line(condense_reason(str(exc)))}")
         else:
-            reason = _one_line(f"{type(exc).__name__}: {condense_reason(str(exc))}")
+            status, reason = "failed", _one_line(f"{type(exc).__name__}: {condense_reason(str(exc))}")
         if status == "rejected" and not batch.content_sha256:
             batch.content_sha256 = identity.facts.sha256 if identity and identity.facts else _sha_or_empty(path)
-        try:
-            batches.delete_batch_rows(client, table.raw_name, batch.batch_id)
-            batches.record(client, batch, status, reason=reason)
-        except Exception:
-            pass  # the next run finds the batch unfinished and cleans it up
-        if not isinstance(exc, Exception):
-            raise
-        outcome.status, outcome.reason = status, reason
+        return status, reason
+
+    try:
+        with batches.lifecycle(client, batch, classify) as run:
+            counts = loader.load(client, table, path, facts, batch_id=batch.batch_id, source=source,
+                                 loaded_at=batch.started_at, limits=limits)
+            if identity is not None:
+                identity.join()
+                if identity.refusal is not None:
+                    raise _Refused(identity.refusal)
+                assert identity.facts is not None
+                batch.content_sha256 = identity.facts.sha256
+            run.commit(batches.Counts(counts.rows_loaded, counts.rows_rejected))
+    except batches.BatchFailed as failed:
+        outcome.status, outcome.reason = failed.status, failed.reason
         outcome.seconds = time.monotonic() - started
         return outcome
-    batches.record(client, batch, "committed", rows_read=counts.rows_read, rows_loaded=counts.rows_loaded,
-                   rows_rejected=counts.rows_rejected)
     outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected = counts.rows_read, counts.rows_loaded, counts.rows_rejected
     outcome.seconds = time.monotonic() - started
     return outcome
