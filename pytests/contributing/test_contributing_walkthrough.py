@@ -8,6 +8,7 @@ rule's one-line message. A guide that drifts from the rules fails here, not in a
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -117,3 +118,84 @@ def test_new_models_build_with_their_contract(project: Path) -> None:
     assert done.returncode == 0, done.output
     assert "OK created sql view model `views`.`v_cc_service_weekly`" in done.output
     assert "PASS unique_combination_v_cc_service_weekly_week_start__service_code__territory_code" in done.output
+
+
+RAW_BLOCK = re.compile(r'^```(?P<lang>\w+) title="(?P<path>[^"]+)"(?: (?P<mode>append|new))?\n(?P<body>.*?)^```$',
+                       re.MULTILINE | re.DOTALL)
+
+
+def raw_table_steps() -> list[tuple[str, str, str]]:
+    """(path, mode, body) of the guide's "Adding a raw table" blocks, in order: appended, new, delivered."""
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text[text.index("## Adding a raw table"):text.index("## Adding a detail model")]
+    return [(m["path"], m["mode"] or "deliver", m["body"]) for m in RAW_BLOCK.finditer(section)]
+
+
+def test_a_raw_table_added_by_the_guide_loads_builds_and_is_documented(tmp_path: Path) -> None:
+    """Follow "Adding a raw table" on a copy: the declaration alone makes the loader create and fill the
+    table (no Python edited), the staging model builds and passes its tests, and the data map describes
+    the raw and the staging columns from the same doc blocks."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("target", "logs", "__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, copy / name)
+    profiles = copy / "profiles"
+    profiles.mkdir()
+    shutil.copy2(REPO / "profiles.example.yml", profiles / "profiles.yml")
+    inbox = tmp_path / "inbox"
+    steps = raw_table_steps()
+    assert [mode for _, mode, _ in steps] == ["append", "append", "new", "new", "deliver"], steps
+    for path, mode, body in steps:
+        if mode == "deliver":
+            target = inbox / path.removeprefix("inbox/")
+            target.parent.mkdir(parents=True)
+            target.write_text(body, encoding="utf-8")
+            continue
+        target = copy / path
+        if mode == "new":
+            assert not target.exists(), f"the guide's example {path} already exists in the project; rename it"
+            target.write_text(body, encoding="utf-8")
+        else:
+            assert target.exists(), path
+            target.write_text(target.read_text(encoding="utf-8").rstrip("\n") + "\n" + body, encoding="utf-8")
+    env = {"PAREBRICK_WAREHOUSE": str(tmp_path / "warehouse"), "PAREBRICK_PROJECT_DIR": str(copy)}
+
+    checked = run_tool(["parebrick", "sources", "--check"], cwd=copy, env=env)
+    assert checked.returncode == 0, checked.output
+    loaded = run_tool(["parebrick", "load", "--inbox", str(inbox), "--quiet"], cwd=copy, env=env)
+    assert loaded.returncode == 0, loaded.output
+    built = run_tool(["dbt", "build", "--profiles-dir", str(profiles), "--select", "stg_brm__refunds"],
+                     cwd=copy, env=env)
+    assert built.returncode == 0, built.output
+    assert "PASS unique_combination_stg_brm__refunds_refund_id" in built.output
+    code, out = rules(copy)
+    assert code == 0, "\n".join(out)
+
+    from parebrick.embedded import open_client
+
+    client = open_client(tmp_path / "warehouse")
+    try:
+        rows = client.query("SELECT refund_id, account_id, toString(amount_rub), reason FROM staging.stg_brm__refunds "
+                            "ORDER BY refunded_at").result_rows
+        comment = client.query("SELECT comment FROM system.columns WHERE database = 'raw' AND table = 'brm__refunds' "
+                               "AND name = 'refund_id'").result_rows
+    finally:
+        client.close()
+    # Two refunds, not one: billing's ids are kept as written.
+    assert rows == [("000731", "300", "150", "overpayment"), ("731", "301", "99.9", "service_outage")]
+    assert comment == [("Refund id, as billing numbers it (text: billing owns it).",)]
+
+    parsed = run_tool(["dbt", "parse", "--profiles-dir", str(profiles), "--target-path", str(tmp_path / "parsed")],
+                      cwd=copy, env=env)
+    assert parsed.returncode == 0, parsed.output
+    manifest = json.loads((tmp_path / "parsed" / "manifest.json").read_text(encoding="utf-8"))
+    source = manifest["sources"]["source.parebrick.brm.refunds"]
+    staging = manifest["nodes"]["model.parebrick.stg_brm__refunds"]
+    for column in ("refund_id", "account_id", "refunded_at", "reason"):
+        described = source["columns"][column]["description"]
+        assert described and "{{" not in described, (column, described)
+        assert staging["columns"][column]["description"] == described, column
