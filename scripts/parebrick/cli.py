@@ -46,7 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # The driver logs a failed request before raising it; the commands report the error themselves, in one line.
     logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)
-    return int(args.func(args) or 0)
+    from parebrick.load.declarations import DeclarationError
+    from parebrick.load.rawwriter import RawTableMismatch
+
+    try:
+        return int(args.func(args) or 0)
+    except (DeclarationError, RawTableMismatch) as exc:
+        # A declaration the loader cannot use, or a warehouse older than it: the author fixes it, not the code.
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from parebrick.load.schema import (
     EXTRA_COLUMN, LOADER_DATABASE, META_COLUMNS, RAW_DATABASE, REJECTED_TABLE, Column, Table, is_nullable, nullable,
     raw_columns,
 )
-from parebrick.load.sql import bookkeeping_ddl, create_raw_table, ident, literal, qualified
+from parebrick.load.sql import bookkeeping_ddl, create_raw_table, ident, literal, on_cluster, qualified
 
 REASON = "_reject_reason"
 RAW_TEXT = "_raw_text"
@@ -38,21 +38,38 @@ def ensure_bookkeeping(client: Client, cluster: str | None = None) -> None:
         client.command(statement)
 
 
+class RawTableMismatch(RuntimeError):
+    """A raw table's key column has another type in the warehouse than in its declaration."""
+
+
 def ensure_raw_tables(client: Client, tables: list[Table], cluster: str | None = None) -> None:
-    """Create missing raw tables, and add the registry's new columns to existing ones."""
-    existing: dict[str, set[str]] = {}
-    for table_name, column in client.query(
-        "SELECT table, name FROM system.columns WHERE database = {db:String}", parameters={"db": RAW_DATABASE}
+    """Create missing raw tables; add declared columns they lack and retype columns whose type changed.
+
+    A key column cannot be retyped in place (the table is sorted by it): that is refused in one line.
+    """
+    existing: dict[str, dict[str, str]] = {}
+    for table_name, column, type_ in client.query(
+        "SELECT table, name, type FROM system.columns WHERE database = {db:String}", parameters={"db": RAW_DATABASE}
     ).result_rows:
-        existing.setdefault(table_name, set()).add(column)
+        existing.setdefault(table_name, {})[column] = type_
     for table in tables:
         if table.raw_name not in existing:
             client.command(create_raw_table(table, cluster))
             continue
-        missing = [c for c in raw_columns(table) if c.name not in existing[table.raw_name]]
-        if missing:
-            additions = ", ".join(f"ADD COLUMN IF NOT EXISTS {ident(c.name)} {c.type}" for c in missing)
-            client.command(f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)} {additions}")
+        present = existing[table.raw_name]
+        changes = [f"ADD COLUMN IF NOT EXISTS {ident(c.name)} {c.type}" for c in raw_columns(table)
+                   if c.name not in present]
+        for column in raw_columns(table):
+            if column.name in present and present[column.name] != column.type:
+                if column.name in table.key:
+                    raise RawTableMismatch(
+                        f"raw.{table.raw_name}.{column.name} is {present[column.name]} in the warehouse but "
+                        f"{column.type} in its declaration; a key column cannot change type in place: rebuild the "
+                        f"table (drop it and its batches, then load the inbox again)")
+                changes.append(f"MODIFY COLUMN {ident(column.name)} {column.type}")
+        if changes:
+            client.command(f"ALTER TABLE {qualified(RAW_DATABASE, table.raw_name)}{on_cluster(cluster)} "
+                           f"{', '.join(changes)}", settings={"mutations_sync": 2})
 
 
 def ensure_raw_table(client: Client, table: Table, cluster: str | None = None) -> None:
