@@ -30,10 +30,8 @@ def guide_files() -> dict[str, str]:
     return {m["path"]: m["body"] for m in BLOCK.finditer((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))}
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project (no .git, .venv, target or warehouse) with the guide's files written into it."""
-    copy = tmp_path / "project"
+def copy_project(copy: Path) -> Path:
+    """The project without .git, .venv, target or warehouse, with its profile in `copy/profiles`."""
     copy.mkdir()
     for name in COPIED:
         source = REPO / name
@@ -43,6 +41,13 @@ def project(tmp_path: Path) -> Path:
             shutil.copy2(source, copy / name)
     (copy / "profiles").mkdir()
     shutil.copy2(REPO / "profiles.example.yml", copy / "profiles" / "profiles.yml")
+    return copy
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project (no .git, .venv, target or warehouse) with the guide's files written into it."""
+    copy = copy_project(tmp_path / "project")
     for path, body in guide_files().items():
         assert not (copy / path).exists(), f"the guide's example {path} already exists in the project; rename the example"
         (copy / path).parent.mkdir(parents=True, exist_ok=True)
@@ -135,17 +140,8 @@ def test_a_raw_table_added_by_the_guide_loads_builds_and_is_documented(tmp_path:
     """Follow "Adding a raw table" on a copy: the declaration alone makes the loader create and fill the
     table (no Python edited), the staging model builds and passes its tests, and the data map describes
     the raw and the staging columns from the same doc blocks."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("target", "logs", "__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, copy / name)
+    copy = copy_project(tmp_path / "project")
     profiles = copy / "profiles"
-    profiles.mkdir()
-    shutil.copy2(REPO / "profiles.example.yml", profiles / "profiles.yml")
     inbox = tmp_path / "inbox"
     steps = raw_table_steps()
     assert [mode for _, mode, _ in steps] == ["append", "append", "new", "new", "deliver"], steps

@@ -79,6 +79,11 @@ class _Plan:
         return f"{self.before_row_number}, {row_number}, {self.after_row_number}"
 
 
+def _precision(datetime64: str) -> str:
+    """The sub-second digits of a DateTime64 type."""
+    return re.search(r"DateTime64\((\d+)", datetime64).group(1)  # type: ignore[union-attr]
+
+
 def _time_expr(column_type: str, text: str, fmt_time: str | None, zone: str | None) -> str:
     """Text to a time of `column_type`, or NULL when the text is not a valid time (never a made-up value)."""
     base = base_type(column_type)
@@ -86,21 +91,18 @@ def _time_expr(column_type: str, text: str, fmt_time: str | None, zone: str | No
         seconds = f"toInt64OrNull({text})"
         valid = f"{seconds} BETWEEN 0 AND {_LAST_EPOCH_SECOND}"
         if base.startswith("DateTime64"):
-            precision = re.search(r"DateTime64\((\d+)", base).group(1)  # type: ignore[union-attr]
-            return f"if({valid}, toDateTime64({seconds}, {precision}, 'UTC'), NULL)"
+            return f"if({valid}, toDateTime64({seconds}, {_precision(base)}, 'UTC'), NULL)"
         if base.startswith("DateTime"):
             return f"if({valid}, toDateTime({seconds}, 'UTC'), NULL)"
         return f"if({valid}, toDate(toDateTime({seconds}, 'UTC')), NULL)"
     if fmt_time:
         parsed = f"parseDateTimeOrNull({text}, {literal(fmt_time)}, {literal(zone or 'UTC')})"
         if base.startswith("DateTime64"):
-            precision = re.search(r"DateTime64\((\d+)", base).group(1)  # type: ignore[union-attr]
-            return f"toDateTime64(toTimeZone({parsed}, 'UTC'), {precision}, 'UTC')"
+            return f"toDateTime64(toTimeZone({parsed}, 'UTC'), {_precision(base)}, 'UTC')"
         return f"toTimeZone({parsed}, 'UTC')"
     zone_literal = literal(zone or "UTC")
     if base.startswith("DateTime64"):
-        precision = re.search(r"DateTime64\((\d+)", base).group(1)  # type: ignore[union-attr]
-        return f"toTimeZone(parseDateTime64BestEffortOrNull({text}, {precision}, {zone_literal}), 'UTC')"
+        return f"toTimeZone(parseDateTime64BestEffortOrNull({text}, {_precision(base)}, {zone_literal}), 'UTC')"
     if base.startswith("DateTime"):
         return f"toTimeZone(parseDateTimeBestEffortOrNull({text}, {zone_literal}), 'UTC')"
     return f"toDate(parseDateTimeBestEffortOrNull({text}, 'UTC'))"
