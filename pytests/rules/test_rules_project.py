@@ -6,6 +6,7 @@ would read in CI, so the message itself (model, rule, how to fix) is part of wha
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -264,3 +265,14 @@ def test_missing_manifest_is_one_line(tmp_path: Path) -> None:
                     cwd=tmp_path)
     assert done.returncode == 2
     assert done.output.strip().count("\n") == 0 and "does not exist" in done.output
+
+
+def test_rule_modules_import_only_the_types() -> None:
+    """The rule modules depend on the types (project.py) and never on the runner, so there is no cycle."""
+    package = REPO / "scripts" / "parebrick" / "rules"
+    for module in ("docs", "grain", "layers", "exceptions"):
+        tree = ast.parse((package / f"{module}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        own = {name for name in imported if name.startswith("parebrick")}
+        assert own <= {"parebrick.rules.project"}, (module, own)

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from parebrick.rules import check
-from parebrick.rules.core import Project
 from parebrick.rules.exceptions import FILE_NAME, ExceptionsFileError, load_exceptions
 from parebrick.rules.manifest import ManifestError, parse_project, read_json
+from parebrick.rules.project import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

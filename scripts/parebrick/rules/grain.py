@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from parebrick.rules.core import Node, Project, Violation, meta_of
+from parebrick.rules.project import Node, Project, Violation, meta_of
 
 META_KEYS = ("owner", "source_group", "refresh", "retention")
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from parebrick.rules.core import Node, Project, Violation
+from parebrick.rules.project import Node, Project, Violation
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""The violation record, the project's view of a manifest, and the function that runs every rule.
+"""The types every rule works with: the violation record, the project's view of a manifest, a rule.
 
-Rules live one module per concern (docs, grain, layers); each takes a `Project` and yields violations,
-so a new rule is one function added to `RULES` below.
+Rules live one module per concern (docs, grain, layers) and import only this module; each takes a
+`Project` and yields violations. `runner.py` collects them and runs them.
 """
 
 from __future__ import annotations
@@ -75,30 +75,3 @@ def meta_of(node: Node) -> dict[str, Any]:
 
 
 Rule = Callable[[Project], Iterable[Violation]]
-
-
-def all_rules() -> list[Rule]:
-    """Every rule of the project, in the order their violations are worth reading."""
-    from parebrick.rules import docs, grain, layers
-
-    return [*layers.RULES, *grain.RULES, *docs.RULES]
-
-
-def check(manifest: dict[str, Any], exceptions: Iterable[Any] = (),
-          catalog: dict[str, Any] | None = None) -> list[Violation]:
-    """Run every rule on a manifest (and a catalog, if given); drop what an exception with a reason covers.
-
-    Exceptions without a reason, and exceptions that no longer match anything, come back as violations
-    themselves: an exception is a reviewed decision, and a stale one hides the next real problem.
-    """
-    from parebrick.rules.exceptions import apply_exceptions
-
-    project = Project(manifest)
-    found: list[Violation] = []
-    for rule in all_rules():
-        found.extend(rule(project))
-    if catalog is not None:
-        from parebrick.rules.docs import catalog_violations
-
-        found.extend(catalog_violations(project, catalog))
-    return sorted(set(apply_exceptions(found, list(exceptions))))
