@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,10 +12,11 @@ import yaml
 from support import run_tool
 
 from parebrick.embedded import open_client
+from parebrick.layers import load_layers
 from parebrick.profile import load_target
 
-# The database of each layer folder under models/ (ARCHITECTURE.md, "Layers").
-LAYER_DATABASES = {"staging": "staging", "detail": "detail", "aggregate": "aggregate", "view": "views"}
+# The layer table, `vars.layers` in dbt_project.yml: the one place the layers are declared.
+LAYERS = load_layers()
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +41,55 @@ def test_dbt_parses_for_every_target_without_a_server(repo, profiles_dir, tmp_pa
     assert seeds, "the dictionaries are seeds"
     assert {node["schema"] for node in seeds} == {"dim"}
     for node in nodes:
-        if node["resource_type"] == "model":
-            layer = Path(node["original_file_path"]).parts[1]
-            assert node["schema"] == LAYER_DATABASES[layer], node["unique_id"]
+        if node["resource_type"] in ("model", "seed", "snapshot"):
+            path = node["original_file_path"]
+            layer = next(layer for layer in LAYERS if layer.folder and path.startswith(f"{layer.folder}/"))
+            assert node["schema"] == layer.database, node["unique_id"]
+    models = [node for node in nodes if node["resource_type"] == "model"]
+    assert {node["schema"] for node in models} == {"staging", "detail", "aggregate", "views"}
+
+
+def table_rows(markdown: str, header: str) -> list[list[str]]:
+    """The cells of each row of the markdown table whose header line starts with `header`."""
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def first_code(cell: str) -> str:
+    found = re.search(r"`([^`]*)`", cell)
+    return found.group(1) if found else ""
+
+
+def test_readme_and_contributing_show_the_layer_table(repo):
+    """The tables for people agree with vars.layers: names, databases, folders and prefixes."""
+    readme = table_rows((repo / "README.md").read_text(encoding="utf-8"), "| layer | database | model prefix |")
+    assert [row[0] for row in readme] == [layer.name for layer in LAYERS]
+    for row, layer in zip(readme, LAYERS):
+        assert first_code(row[1]) == layer.database, row
+        if layer.prefix:
+            assert first_code(row[2]).startswith(layer.prefix), row
+        else:
+            assert row[2] == "(sources)", row
+    contributing = table_rows((repo / "CONTRIBUTING.md").read_text(encoding="utf-8"), "| layer | folder | name |")
+    model_layers = [layer for layer in LAYERS if layer.is_model_layer]
+    assert [row[0] for row in contributing] == [layer.name for layer in model_layers]
+    for row, layer in zip(contributing, model_layers):
+        assert first_code(row[1]) == f"{layer.folder}/<group>/", row
+        assert first_code(row[2]).startswith(layer.prefix), row
+
+
+def test_dbt_project_configures_only_the_layer_folders(repo):
+    """Folder configs in dbt_project.yml name layer folders and groups, and no folder sets a `schema`."""
+    project = yaml.safe_load((repo / "dbt_project.yml").read_text(encoding="utf-8"))
+    folders = {key for key in project["models"]["parebrick"] if not key.startswith("+")}
+    assert folders == {layer.folder.split("/", 1)[1] for layer in LAYERS if layer.is_model_layer}
+    assert "+schema" not in json.dumps(project), "a node's database is its layer's, from vars.layers"
 
 
 def test_profile_targets_read_their_settings_from_the_environment(monkeypatch):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support import REPO, run_tool
 
+from parebrick.layers import load_layers
 from parebrick.rules import check
 from parebrick.rules.exceptions import load_exceptions
 
@@ -276,3 +278,13 @@ def test_rule_modules_import_only_the_types() -> None:
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         own = {name for name in imported if name.startswith("parebrick")}
         assert own <= {"parebrick.rules.project"}, (module, own)
+
+
+def test_the_rules_read_the_layer_table(real_manifest: dict[str, Any]) -> None:
+    """Prefixes and folders come from vars.layers: a table that names views `rpt_` flags every view model."""
+    table = tuple(replace(layer, prefix="rpt_") if layer.name == "view" else layer for layer in load_layers())
+    views = sorted(n["name"] for n in real_manifest["nodes"].values()
+                   if n["resource_type"] == "model" and n["original_file_path"].startswith("models/view/"))
+    found = [v.line() for v in check(real_manifest, load_exceptions(REPO / "rules_exceptions.yml"), layer_table=table)]
+    assert found == [f"{name} — layer-prefix — a model in models/view/ is named rpt_<subject>; rename it or move it "
+                     "to its layer's folder" for name in views]

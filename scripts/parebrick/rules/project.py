@@ -7,8 +7,10 @@ Rules live one module per concern (docs, grain, layers) and import only this mod
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from parebrick.layers import Layer, load_layers, model_layers
 
 Node = dict[str, Any]
 
@@ -28,9 +30,16 @@ class Violation:
 
 @dataclass
 class Project:
-    """The parts of a manifest the rules read, limited to this project's own nodes (not packages)."""
+    """The parts of a manifest the rules read, limited to this project's own nodes (not packages), and the
+    project's layer table (`vars.layers` in dbt_project.yml; by default the project this command works on)."""
 
     manifest: dict[str, Any]
+    layers: tuple[Layer, ...] = field(default_factory=load_layers)
+
+    @property
+    def model_layers(self) -> dict[str, Layer]:
+        """The layers that hold models, by their folder under models/ (staging, detail, aggregate, view)."""
+        return model_layers(self.layers)
 
     @property
     def name(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from parebrick.layers import Layer, load_layers
 from parebrick.rules import docs, grain, layers
 from parebrick.rules.exceptions import apply_exceptions
 from parebrick.rules.project import Project, Rule, Violation
@@ -18,13 +19,15 @@ RULES: tuple[Rule, ...] = (*layers.RULES, *grain.RULES, *docs.RULES)
 
 
 def check(manifest: dict[str, Any], exceptions: Iterable[Any] = (),
-          catalog: dict[str, Any] | None = None) -> list[Violation]:
+          catalog: dict[str, Any] | None = None, layer_table: tuple[Layer, ...] | None = None) -> list[Violation]:
     """Run every rule on a manifest (and a catalog, if given); drop what an exception with a reason covers.
+
+    `layer_table` is the project's `vars.layers`; by default that of the project this command works on.
 
     Exceptions without a reason, and exceptions that no longer match anything, come back as violations
     themselves: an exception is a reviewed decision, and a stale one hides the next real problem.
     """
-    project = Project(manifest)
+    project = Project(manifest, layer_table if layer_table is not None else load_layers())
     found: list[Violation] = []
     for rule in RULES:
         found.extend(rule(project))
