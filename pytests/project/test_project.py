@@ -125,3 +125,23 @@ def test_the_command_line_says_one_line_when_the_warehouse_is_busy(tmp_path, rep
     assert result.returncode == 1
     assert result.output.count("in use by another process") == 1
     assert "Traceback" not in result.output and "DB::Exception" not in result.output
+
+
+def test_model_yaml_does_not_repeat_its_folders_meta(repo):
+    """owner and source_group are declared once per group folder (dbt_project.yml `+meta`); a model's or
+    seed's YAML names one only to differ from its folder's."""
+    project = yaml.safe_load((repo / "dbt_project.yml").read_text(encoding="utf-8"))
+    repeated = []
+    for path in sorted([*(repo / "models").rglob("*.yml"), *(repo / "seeds").rglob("*.yml")]):
+        relative = path.relative_to(repo)
+        parts = relative.parts
+        if parts[0] == "models":  # models/<layer>/<group>/<name>.yml
+            folder = project["models"]["parebrick"].get(parts[1], {}).get(parts[2]) if len(parts) == 4 else None
+        else:  # seeds/<group>/<name>.yml
+            folder = project["seeds"]["parebrick"].get(parts[1]) if len(parts) == 3 else None
+        folder_meta = (folder or {}).get("+meta") or {}
+        for node in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(parts[0], []) or []:
+            meta = (node.get("config") or {}).get("meta") or {}
+            repeated += [(str(relative), key) for key in ("owner", "source_group")
+                         if key in meta and meta[key] == folder_meta.get(key)]
+    assert repeated == []

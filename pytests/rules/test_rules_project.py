@@ -134,7 +134,25 @@ def test_meta_key_missing(manifest: dict[str, Any], model_of: Model) -> None:
         del model_of("v_cc_interval")["config"]["meta"][key]
         model_of("v_cc_interval").get("meta", {}).pop(key, None)
     assert lines(manifest) == [
-        "v_cc_interval — meta-keys — add config.meta owner, retention (required: owner, source_group, refresh, retention)"
+        "v_cc_interval — meta-keys — add config.meta owner, retention (required: owner, source_group, refresh, "
+        "retention); owner and source_group usually come from the folder's +meta in dbt_project.yml"
+    ]
+
+
+def test_meta_keys_come_from_the_folder(model_of: Model, real_manifest: dict[str, Any]) -> None:
+    """dtl_cms__contacts' YAML names neither owner nor source_group: the merged config has its folder's."""
+    yaml_text = (REPO / "models" / "detail" / "cms" / "dtl_cms__contacts.yml").read_text(encoding="utf-8")
+    assert "owner:" not in yaml_text and "source_group:" not in yaml_text
+    meta = model_of("dtl_cms__contacts")["config"]["meta"]
+    assert (meta["owner"], meta["source_group"]) == ("contact-center-analytics", "cms")
+    assert meta["grain"] == "node_id, profile_id, session_id"
+
+
+def test_meta_key_missing_from_the_model_alone(manifest: dict[str, Any], model_of: Model) -> None:
+    model_of("v_cc_interval")["config"]["meta"].pop("refresh")
+    model_of("v_cc_interval").get("meta", {}).pop("refresh", None)
+    assert lines(manifest) == [
+        "v_cc_interval — meta-keys — add config.meta refresh (required: owner, source_group, refresh, retention)"
     ]
 
 
