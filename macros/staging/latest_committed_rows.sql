@@ -15,12 +15,3 @@
         _source_row desc
     limit 1 by {{ key_columns | join(', ') }}
 {%- endmacro %}
-
-{#- UCCX writes a missing number as -1 and a missing text as ''; staging shows both as NULL. -#}
-{% macro uccx_number(column) -%}
-    nullIf({{ column }}, -1)
-{%- endmacro %}
-
-{% macro uccx_text(column) -%}
-    nullIf({{ column }}, '')
-{%- endmacro %}

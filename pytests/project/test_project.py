@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,10 +12,11 @@ import yaml
 from support import run_tool
 
 from parebrick.embedded import open_client
+from parebrick.layers import load_layers
 from parebrick.profile import load_target
 
-# The database of each layer folder under models/ (ARCHITECTURE.md, "Layers").
-LAYER_DATABASES = {"staging": "staging", "detail": "detail", "aggregate": "aggregate", "view": "views"}
+# The layer table, `vars.layers` in dbt_project.yml: the one place the layers are declared.
+LAYERS = load_layers()
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +41,55 @@ def test_dbt_parses_for_every_target_without_a_server(repo, profiles_dir, tmp_pa
     assert seeds, "the dictionaries are seeds"
     assert {node["schema"] for node in seeds} == {"dim"}
     for node in nodes:
-        if node["resource_type"] == "model":
-            layer = Path(node["original_file_path"]).parts[1]
-            assert node["schema"] == LAYER_DATABASES[layer], node["unique_id"]
+        if node["resource_type"] in ("model", "seed", "snapshot"):
+            path = node["original_file_path"]
+            layer = next(layer for layer in LAYERS if layer.folder and path.startswith(f"{layer.folder}/"))
+            assert node["schema"] == layer.database, node["unique_id"]
+    models = [node for node in nodes if node["resource_type"] == "model"]
+    assert {node["schema"] for node in models} == {"staging", "detail", "aggregate", "views"}
+
+
+def table_rows(markdown: str, header: str) -> list[list[str]]:
+    """The cells of each row of the markdown table whose header line starts with `header`."""
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def first_code(cell: str) -> str:
+    found = re.search(r"`([^`]*)`", cell)
+    return found.group(1) if found else ""
+
+
+def test_readme_and_contributing_show_the_layer_table(repo):
+    """The tables for people agree with vars.layers: names, databases, folders and prefixes."""
+    readme = table_rows((repo / "README.md").read_text(encoding="utf-8"), "| layer | database | model prefix |")
+    assert [row[0] for row in readme] == [layer.name for layer in LAYERS]
+    for row, layer in zip(readme, LAYERS):
+        assert first_code(row[1]) == layer.database, row
+        if layer.prefix:
+            assert first_code(row[2]).startswith(layer.prefix), row
+        else:
+            assert row[2] == "(sources)", row
+    contributing = table_rows((repo / "CONTRIBUTING.md").read_text(encoding="utf-8"), "| layer | folder | name |")
+    model_layers = [layer for layer in LAYERS if layer.is_model_layer]
+    assert [row[0] for row in contributing] == [layer.name for layer in model_layers]
+    for row, layer in zip(contributing, model_layers):
+        assert first_code(row[1]) == f"{layer.folder}/<group>/", row
+        assert first_code(row[2]).startswith(layer.prefix), row
+
+
+def test_dbt_project_configures_only_the_layer_folders(repo):
+    """Folder configs in dbt_project.yml name layer folders and groups, and no folder sets a `schema`."""
+    project = yaml.safe_load((repo / "dbt_project.yml").read_text(encoding="utf-8"))
+    folders = {key for key in project["models"]["parebrick"] if not key.startswith("+")}
+    assert folders == {layer.folder.split("/", 1)[1] for layer in LAYERS if layer.is_model_layer}
+    assert "+schema" not in json.dumps(project), "a node's database is its layer's, from vars.layers"
 
 
 def test_profile_targets_read_their_settings_from_the_environment(monkeypatch):
@@ -77,3 +125,23 @@ def test_the_command_line_says_one_line_when_the_warehouse_is_busy(tmp_path, rep
     assert result.returncode == 1
     assert result.output.count("in use by another process") == 1
     assert "Traceback" not in result.output and "DB::Exception" not in result.output
+
+
+def test_model_yaml_does_not_repeat_its_folders_meta(repo):
+    """owner and source_group are declared once per group folder (dbt_project.yml `+meta`); a model's or
+    seed's YAML names one only to differ from its folder's."""
+    project = yaml.safe_load((repo / "dbt_project.yml").read_text(encoding="utf-8"))
+    repeated = []
+    for path in sorted([*(repo / "models").rglob("*.yml"), *(repo / "seeds").rglob("*.yml")]):
+        relative = path.relative_to(repo)
+        parts = relative.parts
+        if parts[0] == "models":  # models/<layer>/<group>/<name>.yml
+            folder = project["models"]["parebrick"].get(parts[1], {}).get(parts[2]) if len(parts) == 4 else None
+        else:  # seeds/<group>/<name>.yml
+            folder = project["seeds"]["parebrick"].get(parts[1]) if len(parts) == 3 else None
+        folder_meta = (folder or {}).get("+meta") or {}
+        for node in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(parts[0], []) or []:
+            meta = (node.get("config") or {}).get("meta") or {}
+            repeated += [(str(relative), key) for key in ("owner", "source_group")
+                         if key in meta and meta[key] == folder_meta.get(key)]
+    assert repeated == []

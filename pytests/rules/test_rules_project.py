@@ -6,13 +6,16 @@ would read in CI, so the message itself (model, rule, how to fix) is part of wha
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support import REPO, run_tool
 
+from parebrick.layers import load_layers
 from parebrick.rules import check
 from parebrick.rules.exceptions import load_exceptions
 
@@ -131,7 +134,25 @@ def test_meta_key_missing(manifest: dict[str, Any], model_of: Model) -> None:
         del model_of("v_cc_interval")["config"]["meta"][key]
         model_of("v_cc_interval").get("meta", {}).pop(key, None)
     assert lines(manifest) == [
-        "v_cc_interval — meta-keys — add config.meta owner, retention (required: owner, source_group, refresh, retention)"
+        "v_cc_interval — meta-keys — add config.meta owner, retention (required: owner, source_group, refresh, "
+        "retention); owner and source_group usually come from the folder's +meta in dbt_project.yml"
+    ]
+
+
+def test_meta_keys_come_from_the_folder(model_of: Model, real_manifest: dict[str, Any]) -> None:
+    """dtl_cms__contacts' YAML names neither owner nor source_group: the merged config has its folder's."""
+    yaml_text = (REPO / "models" / "detail" / "cms" / "dtl_cms__contacts.yml").read_text(encoding="utf-8")
+    assert "owner:" not in yaml_text and "source_group:" not in yaml_text
+    meta = model_of("dtl_cms__contacts")["config"]["meta"]
+    assert (meta["owner"], meta["source_group"]) == ("contact-center-analytics", "cms")
+    assert meta["grain"] == "node_id, profile_id, session_id"
+
+
+def test_meta_key_missing_from_the_model_alone(manifest: dict[str, Any], model_of: Model) -> None:
+    model_of("v_cc_interval")["config"]["meta"].pop("refresh")
+    model_of("v_cc_interval").get("meta", {}).pop("refresh", None)
+    assert lines(manifest) == [
+        "v_cc_interval — meta-keys — add config.meta refresh (required: owner, source_group, refresh, retention)"
     ]
 
 
@@ -264,3 +285,24 @@ def test_missing_manifest_is_one_line(tmp_path: Path) -> None:
                     cwd=tmp_path)
     assert done.returncode == 2
     assert done.output.strip().count("\n") == 0 and "does not exist" in done.output
+
+
+def test_rule_modules_import_only_the_types() -> None:
+    """The rule modules depend on the types (project.py) and never on the runner, so there is no cycle."""
+    package = REPO / "scripts" / "parebrick" / "rules"
+    for module in ("docs", "grain", "layers", "exceptions"):
+        tree = ast.parse((package / f"{module}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        own = {name for name in imported if name.startswith("parebrick")}
+        assert own <= {"parebrick.rules.project"}, (module, own)
+
+
+def test_the_rules_read_the_layer_table(real_manifest: dict[str, Any]) -> None:
+    """Prefixes and folders come from vars.layers: a table that names views `rpt_` flags every view model."""
+    table = tuple(replace(layer, prefix="rpt_") if layer.name == "view" else layer for layer in load_layers())
+    views = sorted(n["name"] for n in real_manifest["nodes"].values()
+                   if n["resource_type"] == "model" and n["original_file_path"].startswith("models/view/"))
+    found = [v.line() for v in check(real_manifest, load_exceptions(REPO / "rules_exceptions.yml"), layer_table=table)]
+    assert found == [f"{name} — layer-prefix — a model in models/view/ is named rpt_<subject>; rename it or move it "
+                     "to its layer's folder" for name in views]

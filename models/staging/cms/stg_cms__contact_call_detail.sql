@@ -27,9 +27,9 @@ renamed as (
         {{ uccx_text('origCalledNumber') }} as orig_called_number,
         {{ uccx_text('applicationName') }} as application_name,
         {{ uccx_number('connectTime') }} as connect_time_sec,
-        ifNull(transfer, false) as is_transfer,
-        ifNull(redirect, false) as is_redirect,
-        ifNull(conference, false) as is_conference,
+        {{ uccx_flag('transfer') }} as is_transfer,
+        {{ uccx_flag('redirect') }} as is_redirect,
+        {{ uccx_flag('conference') }} as is_conference,
         _batch_id as batch_id,
         _loaded_at as loaded_at
     from source

@@ -16,7 +16,7 @@ renamed as (
         qIndex as q_index,
         {{ uccx_number('queueOrder') }} as queue_order,
         {{ uccx_number('disposition') }} as queue_disposition,
-        ifNull(metServiceLevel, false) as met_service_level,
+        {{ uccx_flag('metServiceLevel') }} as met_service_level,
         {{ uccx_number('queueTime') }} as queue_time_sec,
         startDateTime as started_at,
         endDateTime as ended_at,

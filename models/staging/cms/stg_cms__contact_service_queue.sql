@@ -11,7 +11,7 @@ renamed as (
         {{ uccx_number('resourcePoolType') }} as resource_pool_type,
         {{ uccx_number('serviceLevel') }} as service_level_sec,
         {{ uccx_number('serviceLevelPercentage') }} as service_level_target_pct,
-        ifNull(active, false) as is_active,
+        {{ uccx_flag('active') }} as is_active,
         dateInactive as inactive_at,
         {{ uccx_number('queueType') }} as queue_type,
         _batch_id as batch_id,

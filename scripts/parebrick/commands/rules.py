@@ -10,10 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from parebrick.layers import LayersError, load_layers
 from parebrick.rules import check
-from parebrick.rules.core import Project
 from parebrick.rules.exceptions import FILE_NAME, ExceptionsFileError, load_exceptions
 from parebrick.rules.manifest import ManifestError, parse_project, read_json
+from parebrick.rules.project import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,16 +40,18 @@ def run(args: argparse.Namespace) -> int:
         manifest = read_json(args.manifest) if args.manifest else parse_project(project_dir, args.profiles_dir)
         exceptions = load_exceptions(args.exceptions or project_dir / FILE_NAME)
         catalog = read_json(args.catalog) if args.catalog else None
-    except (ManifestError, ExceptionsFileError) as exc:
+        # The layer table of the project checked; a manifest checked outside it uses this package's project.
+        layer_table = load_layers(project_dir if (project_dir / "dbt_project.yml").exists() else None)
+    except (ManifestError, ExceptionsFileError, LayersError) as exc:
         print(f"parebrick rules: {exc}", file=sys.stderr)
         return 2
-    violations = check(manifest, exceptions, catalog)
+    violations = check(manifest, exceptions, catalog, layer_table)
     for violation in violations:
         print(violation.line())
     if violations:
         print(f"{len(violations)} rule violation(s); see CONTRIBUTING.md, or add a reviewed exception "
               f"with a reason to {FILE_NAME}", file=sys.stderr)
         return 1
-    models = len(Project(manifest).models)
+    models = len(Project(manifest, layer_table).models)
     print(f"project rules: {models} models checked, no violations")
     return 0

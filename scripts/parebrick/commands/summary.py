@@ -8,17 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from parebrick.commands.common import open_target
-
-# The databases of the layers, in the order data flows through them.
-LAYER_DATABASES: tuple[tuple[str, str], ...] = (
-    ("raw", "raw extracts, tagged with their load batch"),
-    ("dim", "dictionaries (dbt seeds)"),
-    ("staging", "typed, deduplicated views of raw"),
-    ("detail", "business entities at their grain"),
-    ("aggregate", "metrics at a stated grain"),
-    ("views", "published views for BI and notebooks"),
-    ("snapshots", "history of slowly changing entities"),
-)
+from parebrick.layers import LayersError, load_layers
 
 # Daily totals of the published service view over every service and territory, newest first; the rates
 # are recomputed from the summed counts with the same definitions as the models (docs/metrics.md).
@@ -57,12 +47,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     console = Console(width=max(Console().width, 100))
+    try:
+        # The databases of the layers and what they hold, in the order data flows through them.
+        layer_databases = [(layer.database, layer.holds) for layer in load_layers()]
+    except LayersError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        return 1
     opened = open_target(console, args.target)
     if opened is None:
         return 1
     target, client = opened
     try:
-        databases = [name for name, _ in LAYER_DATABASES]
+        databases = [name for name, _ in layer_databases]
         rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
         has_view = client.command("EXISTS TABLE views.v_cc_service_daily") == 1
         days = client.query(_DAILY_SQL).result_rows if has_view else []
@@ -76,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     table.add_column("tables", justify="right")
     table.add_column("views", justify="right")
     table.add_column("rows in tables", justify="right")
-    for database, meaning in LAYER_DATABASES:
+    for database, meaning in layer_databases:
         tables, views, table_rows = found.get(database, (0, 0, 0))
         table.add_row(database, meaning, str(tables), str(views), f"{table_rows:,}".replace(",", " "))
     console.print(table)

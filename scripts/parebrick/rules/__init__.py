@@ -10,6 +10,7 @@ are the project's own code, reading `target/manifest.json` as dbt writes it.
 
 from __future__ import annotations
 
-from parebrick.rules.core import Violation, check
+from parebrick.rules.project import Violation
+from parebrick.rules.runner import check
 
 __all__ = ["Violation", "check"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from parebrick.rules.core import Node, Project, Violation
+from parebrick.rules.project import Node, Project, Violation
 
 
 def _blank(text: Any) -> bool:

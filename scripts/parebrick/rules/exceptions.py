@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from parebrick.rules.core import Violation
+from parebrick.rules.project import Violation
 
 FILE_NAME = "rules_exceptions.yml"
 

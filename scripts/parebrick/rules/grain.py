@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from parebrick.rules.core import Node, Project, Violation, meta_of
+from parebrick.rules.project import Node, Project, Violation, meta_of
 
 META_KEYS = ("owner", "source_group", "refresh", "retention")
 
@@ -66,12 +66,20 @@ def _missing_meta(node: Node) -> list[str]:
     return [key for key in META_KEYS if not str(meta.get(key) or "").strip()]
 
 
+# Keys a group folder declares once for its models, in dbt_project.yml (`<layer>: <group>: +meta`).
+FOLDER_KEYS = ("owner", "source_group")
+
+
 def check_meta(project: Project) -> Iterator[Violation]:
+    """The meta keys, read from the merged config dbt writes: the folder's `+meta` and the model's own."""
     for node in [*project.models, *project.seeds]:
         missing = _missing_meta(node)
         if missing:
+            where = ""
+            if any(key in FOLDER_KEYS for key in missing):
+                where = "; owner and source_group usually come from the folder's +meta in dbt_project.yml"
             yield Violation(node["name"], "meta-keys",
-                            f"add config.meta {', '.join(missing)} (required: {', '.join(META_KEYS)})")
+                            f"add config.meta {', '.join(missing)} (required: {', '.join(META_KEYS)}){where}")
 
 
 RULES = [check_grain, check_meta]

@@ -1,14 +1,16 @@
-"""The violation record, the project's view of a manifest, and the function that runs every rule.
+"""The types every rule works with: the violation record, the project's view of a manifest, a rule.
 
-Rules live one module per concern (docs, grain, layers); each takes a `Project` and yields violations,
-so a new rule is one function added to `RULES` below.
+Rules live one module per concern (docs, grain, layers) and import only this module; each takes a
+`Project` and yields violations. `runner.py` collects them and runs them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from parebrick.layers import Layer, load_layers, model_layers
 
 Node = dict[str, Any]
 
@@ -28,9 +30,16 @@ class Violation:
 
 @dataclass
 class Project:
-    """The parts of a manifest the rules read, limited to this project's own nodes (not packages)."""
+    """The parts of a manifest the rules read, limited to this project's own nodes (not packages), and the
+    project's layer table (`vars.layers` in dbt_project.yml; by default the project this command works on)."""
 
     manifest: dict[str, Any]
+    layers: tuple[Layer, ...] = field(default_factory=load_layers)
+
+    @property
+    def model_layers(self) -> dict[str, Layer]:
+        """The layers that hold models, by their folder under models/ (staging, detail, aggregate, view)."""
+        return model_layers(self.layers)
 
     @property
     def name(self) -> str:
@@ -75,30 +84,3 @@ def meta_of(node: Node) -> dict[str, Any]:
 
 
 Rule = Callable[[Project], Iterable[Violation]]
-
-
-def all_rules() -> list[Rule]:
-    """Every rule of the project, in the order their violations are worth reading."""
-    from parebrick.rules import docs, grain, layers
-
-    return [*layers.RULES, *grain.RULES, *docs.RULES]
-
-
-def check(manifest: dict[str, Any], exceptions: Iterable[Any] = (),
-          catalog: dict[str, Any] | None = None) -> list[Violation]:
-    """Run every rule on a manifest (and a catalog, if given); drop what an exception with a reason covers.
-
-    Exceptions without a reason, and exceptions that no longer match anything, come back as violations
-    themselves: an exception is a reviewed decision, and a stale one hides the next real problem.
-    """
-    from parebrick.rules.exceptions import apply_exceptions
-
-    project = Project(manifest)
-    found: list[Violation] = []
-    for rule in all_rules():
-        found.extend(rule(project))
-    if catalog is not None:
-        from parebrick.rules.docs import catalog_violations
-
-        found.extend(catalog_violations(project, catalog))
-    return sorted(set(apply_exceptions(found, list(exceptions))))
