@@ -73,7 +73,7 @@ def test_guide_has_the_worked_example() -> None:
     assert set(files) == {f"{AGG}.sql", f"{AGG}.yml", f"{VIEW}.sql", f"{VIEW}.yml"}, sorted(files)
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for step in ("make lint", "parebrick rules", "make test", "rules_exceptions.yml", "state:modified+",
-                 "prod-manifest", "Adding a staging model", "Adding a detail model", "Reviewing a pull request"):
+                 "prod-manifest", "Adding a raw table and its staging model", "Adding a detail model", "Reviewing a pull request"):
         assert step in text, f"CONTRIBUTING.md no longer explains {step!r}"
 
 
