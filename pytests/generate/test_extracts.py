@@ -1,5 +1,6 @@
-"""Formats and keys of the WFM, billing charges/payments and CRM script_runs extracts (SOURCES.md), the
-re-delivered appeals, and the funnel truth checked against what the files say once loaded by the rules."""
+"""Formats and keys of the WFM, billing charges/payments and CRM script_runs extracts (each group's
+`models/staging/<group>/_<group>__sources.yml`), the re-delivered appeals, and the funnel truth checked against
+what the files say once loaded by the rules."""
 
 from __future__ import annotations
 

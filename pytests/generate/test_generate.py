@@ -1,4 +1,4 @@
-"""The sample-extract generator: formats per SOURCES.md, determinism, keys, defects, distributions, truth."""
+"""The sample-extract generator: formats per the sources YAML, determinism, keys, defects, distributions, truth."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """CRM appeals (обращения) for one simulated day: call appeals registered by operators, chat appeals for
-served Omnichat chats, and email, office and web appeals. Also the reconciliation facts of METRICS.md
-(placement of each call appeal).
+served Omnichat chats, and email, office and web appeals. Also the reconciliation facts (the placement of
+each call appeal, `docs/metrics.md` `metric_reconciliation`).
 
 Repeat appeals: a share `repeat_caller_share` of the day's call, email, office and web appeals comes from a
 customer who appealed before, in the same category. The earlier appeal is looked up in the same territory
@@ -26,9 +26,10 @@ APPEAL_COLUMNS = ("appeal_id", "created_at", "channel", "contact_ref", "customer
 STATUSES = np.array(["resolved", "closed", "escalated", "in_progress", "new"])
 STATUS_P = np.array([0.70, 0.10, 0.08, 0.07, 0.05])
 MSK = 3 * 3600
-FCR_WINDOW_SEC = 7 * 86400        # METRICS.md `fcr_window_days` default
+FCR_WINDOW_SEC = 7 * 86400        # the `fcr_window_days` var's default (dbt_project.yml, docs/metrics.md)
 EDGE_SHARE = 0.3                  # repeats placed within an hour of the window edge (half in, half out)
 HISTORY_DAYS = 9                  # earlier appeals kept for repeat lookups (window + edge + margin)
+FIRST_APPEAL_ID = 10_000_001      # the sample's appeal numbers: eight digits
 
 
 def _categories(service: str) -> tuple[str, ...]:
@@ -52,7 +53,7 @@ class AppealMaker:
         self.acc, self.params = accounts, params
         self.login = login_of_resource
         self.all_categories = sorted({c for cats in CATEGORIES.values() for c in cats})
-        self.next_id = 10_000_001
+        self.next_id = FIRST_APPEAL_ID
         self.history: list[dict] = []     # per day: territory, created, acct, category of its appeals
 
     def _repeats(self, rng: np.random.Generator, created: np.ndarray, acct: np.ndarray,
@@ -144,7 +145,7 @@ class AppealMaker:
                              "acct": appeals["acct"], "category": appeals["category"]})
         self.history = self.history[-HISTORY_DAYS:]
 
-        # Reconciliation facts: handled contacts on the CMS side, call appeals placed per METRICS.md.
+        # Reconciliation facts: handled contacts on the CMS side, call appeals placed per docs/metrics.md.
         svc_of_contact = self.q_service[facts["q"]]
         cms = pd.DataFrame({"day": facts["local_date"][handled], "service_code": svc_of_contact[handled],
                             "cms_handled": 1, "crm_call_appeals": 0, "matched": is_matched[handled].astype(int),

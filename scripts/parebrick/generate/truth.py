@@ -23,7 +23,7 @@ RECON_COLUMNS = ("report_date", "service_code", "service_name", "cms_handled", "
 
 
 def counted_rows(qrows: dict) -> np.ndarray:
-    """Index into `qrows` of each contact's counted row (METRICS.md `offered`), for contacts with rows."""
+    """Index into `qrows` of each contact's counted row (docs/metrics.md `metric_offered`), for contacts with rows."""
     c, seq, qi, qo = qrows["contact"], qrows["seq"], qrows["qindex"], qrows["qorder"]
     handled = qrows["disp"] == HANDLED
     # Sort handled rows first, then by position; the first row per contact is the counted one if handled.

@@ -12,6 +12,8 @@ from parebrick.generate.workforce import Workforce
 
 PROFILE_ID = 1
 GMT_OFFSET_MIN = 180            # the UCCX servers run on Moscow time
+EXTENSION_BASE = 70_000         # an agent's phone extension is 7xxxx: this plus the operator's number
+RESOURCE_GROUP_BASE = 100       # a team's resourceGroupID: this plus its queue's index
 WRAPUP = np.array(["", "", "Консультация", "Заявка создана", "Перевод на 2ЛТП", "Решено на линии", "Жалоба"])
 
 CCD_COLUMNS = ("sessionID", "sessionSeqNum", "nodeID", "profileID", "contactType", "contactDisposition",
@@ -67,10 +69,10 @@ def resource_table(wf: Workforce) -> dict:
     ops = np.array([x[0] for x in v])
     teams = np.array([x[1] for x in v])
     inactive_day = wf.version_inactive_day
-    ext = 70000 + ops
+    ext = EXTENSION_BASE + ops
     return {"resourceID": wf.resource_of_version, "profileID": np.full(len(v), PROFILE_ID),
             "resourceLoginID": [wf.op_login[o] for o in ops], "resourceName": [wf.op_name[o] for o in ops],
-            "resourceGroupID": 100 + teams, "resourceType": np.full(len(v), 1),
+            "resourceGroupID": RESOURCE_GROUP_BASE + teams, "resourceType": np.full(len(v), 1),
             "active": (inactive_day < 0).astype(np.int64), "autoAvail": np.full(len(v), 1),
             "extension": [str(x) for x in ext],
             "dateInactive": ts_sec(np.maximum(inactive_day, 0) * 86400 - GMT_OFFSET_MIN * 60,
