@@ -7,7 +7,13 @@ Output layout under `--out DIR`:
   DIR/truth/v_crm_cms_reconciliation_daily.csv
   DIR/truth/v_appeal_funnel_monthly.csv, DIR/truth/README.md (how each truth column is computed)
   DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
-  DIR/manifest.json                           arguments, files, planted defects with counts
+  DIR/manifest.json                           arguments (with the groups written), files, planted defects
+`RunSpec.groups` (`--groups`) writes some groups only. The simulation is the same whatever is written, so a
+group's files are byte-identical alone or with others, and the truth is always written in full: it is the
+simulation's numbers. A warehouse loaded with a subset should match only the views it has the groups for:
+v_cc_service_daily needs cms; v_crm_cms_reconciliation_daily cms and crm; v_appeal_funnel_monthly crm, brm
+(active subscribers) and cms (`handled`). The manifest's files and defects are those of the groups written;
+its `omnichat` section is there when cms is.
 The steps stream: each simulated day's extracts are planted and written before the next day is simulated,
 so memory holds about one day of events whatever the length of the period.
 """
@@ -24,7 +30,7 @@ from rich.progress import Progress
 from parebrick.generate import funnel, truth
 from parebrick.generate.csvout import Inbox, ts_ms
 from parebrick.generate.delivery import Defects, Delivered, Extract, deliver
-from parebrick.generate.groups import REGISTRY, SourceGroup
+from parebrick.generate.groups import SourceGroup, selected
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.simulation import Simulation
 
@@ -37,7 +43,7 @@ TRUTH_README = "truth/README.md"
 def generate(spec: RunSpec, params: SimParams | None = None, progress: bool = True) -> dict:
     """Write the sample for `spec` under `spec.out`; returns the manifest (also written as manifest.json)."""
     sim = Simulation(spec, params or SimParams())
-    groups = [group(sim) for group in REGISTRY]
+    groups = [group(sim) for group in selected(spec.groups)]
     inbox, defects = Inbox(spec.out / "inbox", gzip=spec.gzip), Defects()
     extracts = export(sim, groups, progress)
     deliver(plant_defects(extracts, groups), inbox, defects)
@@ -94,7 +100,8 @@ def write_manifest(spec: RunSpec, sim: Simulation, groups: list[SourceGroup], in
     manifest = {
         "generator": "parebrick generate",
         "arguments": {"start_date": spec.start_date.isoformat(), "days": spec.days,
-                      "calls_per_day": spec.calls_per_day, "seed": spec.seed, "gzip": spec.gzip},
+                      "calls_per_day": spec.calls_per_day, "seed": spec.seed, "gzip": spec.gzip,
+                      "groups": [group.name for group in groups]},
         "time_zones": dict(group.time_zone for group in groups),
         "edited_queue": {"csq_id": int(sim.dicts.queues["csq_id"].iloc[edited]), "old_recordID": edited + 1,
                          "new_recordID": sim.queue_versions.new_record,

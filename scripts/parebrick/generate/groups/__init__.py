@@ -18,6 +18,8 @@ run (see `SourceGroup`) the groups' files come in this order, and the manifest l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from parebrick.generate.groups.base import SourceGroup
 from parebrick.generate.groups.brm import BrmGroup
 from parebrick.generate.groups.cms import CmsGroup
@@ -27,4 +29,21 @@ from parebrick.generate.groups.wfm import WfmGroup
 REGISTRY: tuple[type[SourceGroup], ...] = (CmsGroup, CrmGroup, WfmGroup, BrmGroup)
 GROUPS: dict[str, type[SourceGroup]] = {g.name: g for g in REGISTRY}
 
-__all__ = ["GROUPS", "REGISTRY", "SourceGroup"]
+
+class UnknownGroupError(ValueError):
+    """A group name that is not registered, or no group at all."""
+
+
+def selected(names: Iterable[str] | None) -> list[type[SourceGroup]]:
+    """The groups named (all when None), in registry order whatever the order asked."""
+    if names is None:
+        return list(REGISTRY)
+    wanted = set(names)
+    unknown = sorted(wanted - set(GROUPS))
+    if unknown or not wanted:
+        raise UnknownGroupError(f"unknown source group(s): {', '.join(unknown) or '(none given)'}; "
+                                f"the groups are {', '.join(GROUPS)}")
+    return [g for g in REGISTRY if g.name in wanted]
+
+
+__all__ = ["GROUPS", "REGISTRY", "SourceGroup", "UnknownGroupError", "selected"]
