@@ -122,8 +122,9 @@ def truth_readme() -> str:
     """truth/README.md: how the truth files are computed (the funnel's choices are in funnel.py)."""
     return ("# Ground truth\n\n"
             "Computed by `parebrick generate` from the simulation's own events in Python, never by reading the\n"
-            "extracts back and never by SQL. UTF-8, comma-separated, empty = NULL, column names as in\n"
-            "shared METRICS.md's published views; the rows are what the warehouse must produce from the inbox.\n\n"
+            "extracts back and never by SQL. UTF-8, comma-separated, empty = NULL, column names as in the\n"
+            "published views (`models/view/`, metrics in `docs/metrics.md`); the rows are what the warehouse\n"
+            "must produce from the inbox.\n\n"
             "## v_cc_service_daily, v_crm_cms_reconciliation_daily\n\n" + _dedent(truth.__doc__) +
             "\n## v_appeal_funnel_monthly\n\n" + _dedent(funnel.__doc__))
 
