@@ -30,6 +30,7 @@ FCR_WINDOW_SEC = 7 * 86400        # the `fcr_window_days` var's default (dbt_pro
 EDGE_SHARE = 0.3                  # repeats placed within an hour of the window edge (half in, half out)
 HISTORY_DAYS = 9                  # earlier appeals kept for repeat lookups (window + edge + margin)
 FIRST_APPEAL_ID = 10_000_001      # the sample's appeal numbers: eight digits
+APPEAL_ID_WIDTH = 10              # the CRM writes appeal numbers zero-padded to ten digits: 0010000001
 
 
 def _categories(service: str) -> tuple[str, ...]:
@@ -196,12 +197,18 @@ def appeal_columns(a: dict) -> dict:
     def text(values: np.ndarray) -> pa.Array:
         arr = pa.array(values.astype(str))
         return pa.compute.if_else(pa.array(values.astype(str) == ""), pa.scalar(None, pa.string()), arr)
-    return {"appeal_id": a["appeal_id"], "created_at": ts_ru(a["created_msk"]), "channel": a["channel"],
+    return {"appeal_id": appeal_number(a["appeal_id"]), "created_at": ts_ru(a["created_msk"]), "channel": a["channel"],
             "contact_ref": text(a["contact_ref"]), "customer_id": a["customer_id"], "account_id": a["account_id"],
             "territory_code": a["territory_code"], "product_code": a["product_code"], "service_code": a["service_code"],
             "category": a["category"], "subcategory": a["subcategory"], "status": a["status"],
             "resolved_at": ts_ru(a["resolved_msk"], missing=~a["resolved"]), "operator_login": text(a["operator_login"]),
             "comment": text(a["comment"])}
+
+
+def appeal_number(ids: np.ndarray) -> np.ndarray:
+    """The CRM's text form of appeal ids: fixed width, zero-padded. Script-run ids are the CRM's internal
+    sequence numbers and are exported as plain numbers."""
+    return np.char.zfill(np.asarray(ids).astype(str), APPEAL_ID_WIDTH)
 
 
 SCRIPT_STEPS = {
@@ -244,7 +251,7 @@ def script_runs(rng: np.random.Generator, a: dict, first_run_id: int,
     started = finished - dur
     result = RESULTS[rng.choice(3, len(run), p=[0.9, 0.07, 0.03])]
     code = np.array(["SCR_" + k.upper() for k in names], dtype=object)[key]
-    cols = {"run_id": first_run_id + run, "appeal_id": a["appeal_id"][cand][run], "script_code": code[run],
+    cols = {"run_id": first_run_id + run, "appeal_id": appeal_number(a["appeal_id"][cand][run]), "script_code": code[run],
             "step_no": step_no, "step_code": step_code, "started_at": ts_ru(started), "finished_at": ts_ru(finished),
             "result": result}
     return cols, a["created_utc"][cand][run], first_run_id + len(cand)

@@ -23,8 +23,6 @@ from parebrick.generate.csvout import Inbox, to_csv_bytes
 DUPLICATE_FILE_DAY = 2
 OVERLAP_DAY = 3
 MALFORMED_DAY = 4
-# The kinds of corrupted line, planted in this order, `malformed_rows_per_table` lines per table.
-MALFORMED_KINDS = ("bad_date", "text_in_number", "wrong_column_count")
 
 
 @dataclass(frozen=True)

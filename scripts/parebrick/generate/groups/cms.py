@@ -21,13 +21,15 @@ import pyarrow.compute as pc
 
 from parebrick.generate import chats, uccx
 from parebrick.generate.csvout import insert_lines, table_of, to_csv_bytes, ts_ms
-from parebrick.generate.delivery import (DUPLICATE_FILE_DAY, MALFORMED_DAY, MALFORMED_KINDS, OVERLAP_DAY, Defect,
-                                         Defects, Delivered, Extract, day_stamp, resend)
+from parebrick.generate.delivery import (DUPLICATE_FILE_DAY, MALFORMED_DAY, OVERLAP_DAY, Defect, Defects, Delivered,
+                                         Extract, day_stamp, resend)
 from parebrick.generate.groups.base import ExtractDays, SourceGroup
 from parebrick.generate.rng import stream
 from parebrick.generate.simulation import DAY_SEC, SimDay, Simulation
 
 ROW_ORDER = [("startDateTime", "ascending"), ("sessionID", "ascending"), ("sessionSeqNum", "ascending")]
+# The kinds of corrupted line, planted in turn, `malformed_rows_per_table` lines per detail table.
+MALFORMED_KINDS = ("bad_date", "text_in_number", "wrong_column_count")
 # Corrupted lines go in after this many intact rows (fewer in a shorter file): near the top, so that the
 # row numbers of everything after them depend on counting them.
 MALFORMED_AFTER_ROW = 5

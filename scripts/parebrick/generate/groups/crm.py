@@ -1,7 +1,8 @@
 """crm: the CRM's appeals and operator script runs (`models/staging/crm/_crm__sources.yml`).
 
 Both are exported per Moscow day in the CRM's dialect (`;`, Windows-1251, decimal comma, `DD.MM.YYYY HH:MM:SS`
-Moscow time): appeals by the day they were created, script runs by the day of their appeal. The source's own
+Moscow time): appeals by the day they were created, script runs by the day of their appeal. Appeal ids are
+the CRM's ten-digit, zero-padded numbers (`crm.appeal_number`); run ids are plain numbers. The source's own
 history: an appeal resolved later is exported first still open and again, with its final status, in the file
 of the day it was resolved (the latest file wins). Delivery defects: one day's appeals file is sent twice and
 another gets corrupted extra copies of appeals that are also delivered intact.
@@ -17,8 +18,8 @@ import pyarrow.compute as pc
 
 from parebrick.generate import crm, uccx
 from parebrick.generate.csvout import table_of
-from parebrick.generate.delivery import (DUPLICATE_FILE_DAY, MALFORMED_DAY, MALFORMED_KINDS, Defect, Delivered,
-                                         Dialect, Extract, day_stamp, resend)
+from parebrick.generate.delivery import (DUPLICATE_FILE_DAY, MALFORMED_DAY, Defect, Delivered, Dialect, Extract,
+                                         day_stamp, resend)
 from parebrick.generate.groups.base import ExtractDays, SourceGroup
 from parebrick.generate.rng import stream
 from parebrick.generate.simulation import HOUR_SEC, SimDay, Simulation
@@ -28,11 +29,15 @@ FIRST_RUN_ID = 5_000_001          # script-run ids of the sample: seven digits, 
 # An appeal resolved more than this after its creation may have been exported while still open.
 OPEN_WHEN_EXPORTED_SEC = HOUR_SEC
 INTERIM_STATUSES = np.array(["in_progress", "escalated"])
+# The corrupted copies of appeals, one of each kind: appeal ids are text, so instead of text in a number the
+# second copy has an empty appeal_id, which a required key column never accepts.
+MALFORMED_KINDS = {"bad_date": "with created_at on 31 February",
+                   "empty_id": "with an empty appeal_id (a required column)",
+                   "wrong_column_count": "cut after service_code"}
 # Corrupted copies are of every MALFORMED_ROW_STRIDE-th appeal (wrapping round): different appeals, no draw.
 MALFORMED_ROW_STRIDE = 7
 BAD_DATE = b"31.02.2025 10:00:00"         # no such day
 SOME_DATE = b"01.01.2025 10:00:00"        # a valid date for the copies whose defect is elsewhere
-NOT_AN_ID = b"N/A"
 # A corrupted copy's remaining fields: a call appeal without contact, category `x`, subcategory `y`, status
 # `new`, not resolved, no operator, no comment; the wrong-column-count copy stops before them.
 COPY_CHANNEL = b"call"
@@ -121,17 +126,17 @@ class CrmGroup(SourceGroup):
 def _with_corrupted_copies(file: Delivered, rows: pa.Table) -> Delivered:
     """The file with a corrupted extra copy of some appeals at its end, one per kind of defect."""
     lines, defects = [], list(file.defects)
-    for k, kind in enumerate(MALFORMED_KINDS):
+    for k, (kind, how) in enumerate(MALFORMED_KINDS.items()):
         i = k * MALFORMED_ROW_STRIDE % rows.num_rows
         aid = _text(rows, "appeal_id", i)
-        cells = [NOT_AN_ID if kind == "text_in_number" else aid, BAD_DATE if kind == "bad_date" else SOME_DATE,
+        cells = [b"" if kind == "empty_id" else aid, BAD_DATE if kind == "bad_date" else SOME_DATE,
                  COPY_CHANNEL, b""] + [_text(rows, c, i) for c in ("customer_id", "account_id", "territory_code",
                                                                   "product_code", "service_code")]
         if kind != "wrong_column_count":
             cells += COPY_TAIL
         lines.append(b";".join(cells) + b"\n")
         defects.append(Defect("malformed", "appeals", file.name, 1,
-                              f"{kind}: corrupted extra copy of appeal {aid.decode()}"))
+                              f"{kind}: corrupted extra copy of appeal {aid.decode()}, {how}"))
     return Delivered(file.group, file.table, file.name, file.data + b"".join(lines), file.rows + len(lines),
                      tuple(defects))
 
