@@ -1,5 +1,6 @@
-"""Formats and keys of the WFM, billing charges/payments and CRM script_runs extracts (SOURCES.md), the
-re-delivered appeals, and the funnel truth checked against what the files say once loaded by the rules."""
+"""Formats and keys of the WFM, billing charges/payments and CRM script_runs extracts (each group's
+`models/staging/<group>/_<group>__sources.yml`), the re-delivered appeals, and the funnel truth checked against
+what the files say once loaded by the rules."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ RU_TS = re.compile(r"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$")
 MSK_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+03:00$")
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
 APPEAL_STATUSES = {"new", "in_progress", "resolved", "closed", "escalated"}
+APPEAL_ID = re.compile(r"^\d{10}$")                 # the CRM's zero-padded appeal numbers
 
 
 def _files(out: Path, group: str, table: str) -> list[Path]:
@@ -133,7 +135,7 @@ def _appeals(out: Path) -> pd.DataFrame:
             continue
         frames.append(_read(f, sep=";", encoding="cp1251", engine="python", on_bad_lines="skip").assign(_file=f.stem))
     a = pd.concat(frames, ignore_index=True)
-    ok = (a["appeal_id"].str.fullmatch(r"\d+") & a["status"].isin(APPEAL_STATUSES)
+    ok = (a["appeal_id"].str.fullmatch(APPEAL_ID) & a["status"].isin(APPEAL_STATUSES)
           & pd.to_datetime(a["created_at"], format="%d.%m.%Y %H:%M:%S", errors="coerce").notna())
     return a[ok]
 
@@ -153,8 +155,19 @@ def test_script_runs(run10):
     assert (pd.to_datetime(s["finished_at"], format=fmt) > pd.to_datetime(s["started_at"], format=fmt)).all()
     assert set(s["result"]) == {"done", "skipped", "failed"}
     appeals = _appeals(out)
+    assert s["appeal_id"].str.fullmatch(APPEAL_ID).all() and s["appeal_id"].str.startswith("00").all()
+    assert s["run_id"].str.fullmatch(r"[1-9]\d*").all()                  # the CRM's run ids are not padded
     assert set(s["appeal_id"]) <= set(appeals["appeal_id"])
     assert set(appeals.loc[appeals["appeal_id"].isin(s["appeal_id"]), "channel"]) == {"call", "chat"}
+
+
+def test_appeal_ids_are_zero_padded_and_billing_ids_are_not(run10):
+    out, _ = run10
+    a = _appeals(out)
+    assert len(a) and a["appeal_id"].str.startswith("00").all()
+    for col in ("customer_id", "account_id"):                            # billing's ids, as billing writes them
+        assert a[col].str.fullmatch(r"[1-9]\d*").all(), col
+    assert set(a["account_id"]) <= set(_latest_accounts(out)["account_id"])
 
 
 def test_appeals_redelivered_with_final_status(run10):

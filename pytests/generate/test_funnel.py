@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parebrick.generate import RunSpec, generate
+from parebrick.generate import RunSpec, SimParams
 from parebrick.generate.crm import FCR_WINDOW_SEC
 from parebrick.generate.customers import Accounts
 from parebrick.generate.funnel import FUNNEL_COLUMNS, Funnel
+from parebrick.generate.simulation import Simulation
 
 SPEC = dict(start_date=dt.date(2025, 1, 24), days=10, calls_per_day=2500, seed=3)   # as conftest.RUN10
 
@@ -63,22 +64,10 @@ def test_fcr_below_100_and_handled_mix(run):
 
 def test_repeats_exercise_the_window_edge(tmp_path):
     """The simulation plants repeats just inside and just outside the 7-day window."""
-    from parebrick.generate import runner
-
-    captured: list[Funnel] = []
-    original = runner.funnel_truth.Funnel
-
-    class Spy(original):  # type: ignore[misc, valid-type]
-        def __init__(self, *a, **kw) -> None:
-            super().__init__(*a, **kw)
-            captured.append(self)
-
-    runner.funnel_truth.Funnel = Spy
-    try:
-        generate(RunSpec(out=tmp_path, **SPEC), progress=False)
-    finally:
-        runner.funnel_truth.Funnel = original
-    a = captured[0].appeals()
+    sim = Simulation(RunSpec(out=tmp_path, **SPEC), SimParams())
+    for _ in sim.days():
+        pass
+    a = sim.funnel.appeals()
     gap = a["gap_to_next_sec"]
     inside = ((gap > FCR_WINDOW_SEC - 3600) & (gap <= FCR_WINDOW_SEC)).sum()
     outside = ((gap > FCR_WINDOW_SEC) & (gap <= FCR_WINDOW_SEC + 3600)).sum()

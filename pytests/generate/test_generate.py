@@ -1,4 +1,4 @@
-"""The sample-extract generator: formats per SOURCES.md, determinism, keys, defects, distributions, truth."""
+"""The sample-extract generator: formats per the sources YAML, determinism, keys, defects, distributions, truth."""
 
 from __future__ import annotations
 
@@ -36,13 +36,14 @@ def _read(path: Path, **kw) -> pd.DataFrame:
 
 
 def _intact(out: Path, table: str, manifest: dict) -> pd.DataFrame:
-    """All rows of a table except resent files and the planted malformed lines (read as text)."""
+    """All rows of a table except resent files and the planted lines with too many or too few fields (read
+    as text: only a short line has missing values)."""
     frames = []
     for f in _files(out, table):
         if f.stem.endswith("_resend"):
             continue
         frames.append(_read(f, on_bad_lines="skip", engine="python"))
-    return pd.concat(frames)
+    return pd.concat(frames).dropna()
 
 
 def test_uccx_headers_and_timestamps(gen):
@@ -90,6 +91,45 @@ def test_keys_unique_before_planted_duplicates(gen):
     malformed = manifest["defect_counts"]["malformed"]["uccx_contact_queue_detail"]
     assert cqd.duplicated(key).sum() <= overlap + malformed
     assert cqd.duplicated(key).sum() >= overlap
+
+
+def test_uccx_booleans_are_written_the_informix_way(gen):
+    """`t` / `f`, as an Informix unload of db_cra writes them, and each flag that varies takes both values."""
+    out, manifest = gen
+    flags = {"uccx_contact_call_detail": {"transfer": {"t", "f"}, "redirect": {"t", "f"}, "conference": {"f"}},
+             "uccx_contact_queue_detail": {"metServiceLevel": {"t", "f"}},
+             "uccx_resource": {"active": {"t", "f"}, "autoAvail": {"t"}},
+             "uccx_contact_service_queue": {"active": {"t", "f"}}}
+    for table, columns in flags.items():
+        rows = _intact(out, table, manifest)
+        for column, values in columns.items():
+            assert set(rows[column]) == values, (table, column)
+    # The flags agree with the legs: a redirected call has a "redirect in" leg, a transferred one a "transfer in".
+    ccd = _intact(out, "uccx_contact_call_detail", manifest)
+    for flag, contact_type in (("redirect", "4"), ("transfer", "5")):
+        flagged = set(ccd.loc[ccd[flag] == "t", "sessionID"])
+        assert flagged == set(ccd.loc[ccd["contactType"] == contact_type, "sessionID"]), flag
+
+
+def test_crm_malformed_copies_include_an_empty_appeal_id(gen):
+    """Appeal ids are text, so the copy the loader must reject has an empty (required) appeal_id, and the
+    manifest says so; the other two corrupted copies keep the appeal's padded id."""
+    out, manifest = gen
+    bad = [d for d in manifest["defects"] if d["kind"] == "malformed" and d["table"] == "appeals"]
+    assert [d["note"].split(":")[0] for d in bad] == ["bad_date", "empty_id", "wrong_column_count"]
+    assert len({d["file"] for d in bad}) == 1 and all(d["rows"] == 1 for d in bad)
+    text = next((out / "inbox" / "crm" / "appeals").glob(bad[0]["file"] + ".csv")).read_bytes().decode("cp1251")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    empty = [r for r in body if r[0] == ""]
+    assert len(empty) == 1 and len(empty[0]) == len(header)
+    copied = re.search(r"appeal (\d{10}),", bad[1]["note"]).group(1)
+    original = next(r for r in body if r[0] == copied)
+    ids = slice(header.index("customer_id"), header.index("service_code") + 1)
+    assert empty[0][ids] == original[ids]
+    for d in (bad[0], bad[2]):
+        aid = re.search(r"appeal (\d{10}),", d["note"]).group(1)
+        assert sum(r[0] == aid for r in body) == 2, d                # the intact row and its corrupted copy
 
 
 def test_crm_dialect(gen):

@@ -1,4 +1,4 @@
-"""The Omnichat API double: generated chat items per SOURCES.md, pagination, filters, auth, faults, binding."""
+"""The Omnichat API double: generated chat items per `_cms__sources.yml`, pagination, filters, auth, faults, binding."""
 
 from __future__ import annotations
 

@@ -18,12 +18,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=20241015, help="random seed (same seed, same bytes)")
     parser.add_argument("--gzip", action="store_true", help="write .csv.gz instead of .csv")
     parser.add_argument("--seeds-dir", type=Path, default=None, help="dbt seeds folder (default: the project's seeds/dim)")
+    parser.add_argument("--groups", default=None, metavar="G1,G2",
+                        help="write only these source groups, comma-separated, e.g. cms,crm (default: every group); "
+                             "the simulation, and so each group's files and the truth, stay the same")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from parebrick.generate import RunSpec, generate
     from parebrick.generate.dictionaries import DictionaryError
+    from parebrick.generate.groups import UnknownGroupError, selected
 
     try:
         start = dt.date.fromisoformat(args.start_date)
@@ -33,8 +37,14 @@ def run(args: argparse.Namespace) -> int:
     if args.days < 1 or args.calls_per_day < 100:
         print("error: --days must be at least 1 and --calls-per-day at least 100", file=sys.stderr)
         return 2
+    groups = None if args.groups is None else tuple(g.strip() for g in args.groups.split(",") if g.strip())
+    try:
+        selected(groups)
+    except UnknownGroupError as exc:
+        print(f"error: --groups: {exc}", file=sys.stderr)
+        return 2
     spec = RunSpec(out=args.out, start_date=start, days=args.days, calls_per_day=args.calls_per_day,
-                   seed=args.seed, seeds_dir=args.seeds_dir, gzip=args.gzip)
+                   seed=args.seed, seeds_dir=args.seeds_dir, gzip=args.gzip, groups=groups)
     began = time.monotonic()
     try:
         manifest = generate(spec, progress=sys.stderr.isatty())

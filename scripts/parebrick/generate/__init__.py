@@ -14,6 +14,10 @@
   DIR/truth/v_cc_service_daily.csv, v_crm_cms_reconciliation_daily.csv   ground truth (see truth.py)
   DIR/truth/v_appeal_funnel_monthly.csv, README.md                        funnel truth (see funnel.py)
   DIR/manifest.json                                                       arguments, files, planted defects
+
+The code: `simulation.py` simulates the period once; `groups/` has one module per source group that writes
+that group's extracts from it and plants its delivery defects (`groups/__init__.py` says why, and is where a
+group is registered); `runner.generate` runs the steps.
 """
 
 from parebrick.generate.params import RunSpec, SimParams

@@ -1,4 +1,4 @@
-"""Billing charges and payments (SOURCES.md `brm`), drawn for the accounts of the simulation.
+"""Billing charges and payments (`models/staging/brm/_brm__sources.yml`), drawn for the simulation's accounts.
 
 Charges: every account active on any day of a month is charged its monthly `subscription` for that month;
 some also `equipment_rent`, `extra_services` and `usage`, and a few a one-off `installation` in the month

@@ -8,8 +8,8 @@ local time and the same service mix), then given a channel, an outcome and timin
     `operator_login` null, no operator messages.
   * `served` — accepted by an operator of the chat's service in the chat's territory team.
 `first_response_sec` is the seconds from `created_at` to the contact center's first reply to the client:
-the operator's first message for served chats, the bot's greeting (1–5 s) otherwise — SOURCES.md lists it
-as non-null, and a bot greeting is what a real Omnichat records for chats no operator saw.
+the operator's first message for served chats, the bot's greeting (1–5 s) otherwise — the API always fills
+it in, and a bot greeting is what a real Omnichat records for chats no operator saw.
 
 Versions: every chat has a first version written shortly after it closed (`csat` null unless the client
 rated at once). A share of chats gets a second version later (hours to days) with `csat` filled in or the
@@ -197,8 +197,9 @@ def _iso(sec: np.ndarray) -> np.ndarray:
 
 
 def write_jsonl(items: pd.DataFrame, path: Path) -> int:
-    """One JSON object per line, keys in SOURCES.md order, UTF-8, nulls as null; returns the number of lines.
-    pandas' C JSON writer keeps this fast for millions of versions (it escapes `/` as `\\/`, valid JSON)."""
+    """One JSON object per line, keys in the API's order (ITEM_FIELDS), UTF-8, nulls as null; returns the
+    number of lines. pandas' C JSON writer keeps this fast for millions of versions (it escapes `/` as `\\/`,
+    valid JSON)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = items.to_json(orient="records", lines=True, force_ascii=False) if len(items) else ""
     if text and not text.endswith("\n"):

@@ -1,6 +1,6 @@
 """CRM appeals (обращения) for one simulated day: call appeals registered by operators, chat appeals for
-served Omnichat chats, and email, office and web appeals. Also the reconciliation facts of METRICS.md
-(placement of each call appeal).
+served Omnichat chats, and email, office and web appeals. Also the reconciliation facts (the placement of
+each call appeal, `docs/metrics.md` `metric_reconciliation`).
 
 Repeat appeals: a share `repeat_caller_share` of the day's call, email, office and web appeals comes from a
 customer who appealed before, in the same category. The earlier appeal is looked up in the same territory
@@ -26,9 +26,11 @@ APPEAL_COLUMNS = ("appeal_id", "created_at", "channel", "contact_ref", "customer
 STATUSES = np.array(["resolved", "closed", "escalated", "in_progress", "new"])
 STATUS_P = np.array([0.70, 0.10, 0.08, 0.07, 0.05])
 MSK = 3 * 3600
-FCR_WINDOW_SEC = 7 * 86400        # METRICS.md `fcr_window_days` default
+FCR_WINDOW_SEC = 7 * 86400        # the `fcr_window_days` var's default (dbt_project.yml, docs/metrics.md)
 EDGE_SHARE = 0.3                  # repeats placed within an hour of the window edge (half in, half out)
 HISTORY_DAYS = 9                  # earlier appeals kept for repeat lookups (window + edge + margin)
+FIRST_APPEAL_ID = 10_000_001      # the sample's appeal numbers: eight digits
+APPEAL_ID_WIDTH = 10              # the CRM writes appeal numbers zero-padded to ten digits: 0010000001
 
 
 def _categories(service: str) -> tuple[str, ...]:
@@ -52,7 +54,7 @@ class AppealMaker:
         self.acc, self.params = accounts, params
         self.login = login_of_resource
         self.all_categories = sorted({c for cats in CATEGORIES.values() for c in cats})
-        self.next_id = 10_000_001
+        self.next_id = FIRST_APPEAL_ID
         self.history: list[dict] = []     # per day: territory, created, acct, category of its appeals
 
     def _repeats(self, rng: np.random.Generator, created: np.ndarray, acct: np.ndarray,
@@ -144,7 +146,7 @@ class AppealMaker:
                              "acct": appeals["acct"], "category": appeals["category"]})
         self.history = self.history[-HISTORY_DAYS:]
 
-        # Reconciliation facts: handled contacts on the CMS side, call appeals placed per METRICS.md.
+        # Reconciliation facts: handled contacts on the CMS side, call appeals placed per docs/metrics.md.
         svc_of_contact = self.q_service[facts["q"]]
         cms = pd.DataFrame({"day": facts["local_date"][handled], "service_code": svc_of_contact[handled],
                             "cms_handled": 1, "crm_call_appeals": 0, "matched": is_matched[handled].astype(int),
@@ -195,12 +197,18 @@ def appeal_columns(a: dict) -> dict:
     def text(values: np.ndarray) -> pa.Array:
         arr = pa.array(values.astype(str))
         return pa.compute.if_else(pa.array(values.astype(str) == ""), pa.scalar(None, pa.string()), arr)
-    return {"appeal_id": a["appeal_id"], "created_at": ts_ru(a["created_msk"]), "channel": a["channel"],
+    return {"appeal_id": appeal_number(a["appeal_id"]), "created_at": ts_ru(a["created_msk"]), "channel": a["channel"],
             "contact_ref": text(a["contact_ref"]), "customer_id": a["customer_id"], "account_id": a["account_id"],
             "territory_code": a["territory_code"], "product_code": a["product_code"], "service_code": a["service_code"],
             "category": a["category"], "subcategory": a["subcategory"], "status": a["status"],
             "resolved_at": ts_ru(a["resolved_msk"], missing=~a["resolved"]), "operator_login": text(a["operator_login"]),
             "comment": text(a["comment"])}
+
+
+def appeal_number(ids: np.ndarray) -> np.ndarray:
+    """The CRM's text form of appeal ids: fixed width, zero-padded. Script-run ids are the CRM's internal
+    sequence numbers and are exported as plain numbers."""
+    return np.char.zfill(np.asarray(ids).astype(str), APPEAL_ID_WIDTH)
 
 
 SCRIPT_STEPS = {
@@ -243,7 +251,7 @@ def script_runs(rng: np.random.Generator, a: dict, first_run_id: int,
     started = finished - dur
     result = RESULTS[rng.choice(3, len(run), p=[0.9, 0.07, 0.03])]
     code = np.array(["SCR_" + k.upper() for k in names], dtype=object)[key]
-    cols = {"run_id": first_run_id + run, "appeal_id": a["appeal_id"][cand][run], "script_code": code[run],
+    cols = {"run_id": first_run_id + run, "appeal_id": appeal_number(a["appeal_id"][cand][run]), "script_code": code[run],
             "step_no": step_no, "step_code": step_code, "started_at": ts_ru(started), "finished_at": ts_ru(finished),
             "result": result}
     return cols, a["created_utc"][cand][run], first_run_id + len(cand)

@@ -70,7 +70,7 @@ def decimal_str(values: np.ndarray, places: int = 2, comma: bool = False) -> pa.
 def to_csv_bytes(columns: Mapping[str, pa.Array | np.ndarray | Sequence], delimiter: str = ",",
                  encoding: str = "utf-8") -> bytes:
     """CSV text with an unquoted header; fields are quoted only when they need it; nulls are empty."""
-    table = pa.table({name: _as_arrow(col) for name, col in columns.items()})
+    table = table_of(columns)
     buf = io.BytesIO()
     buf.write((delimiter.join(table.column_names) + "\n").encode("utf-8"))
     if table.num_rows:
@@ -80,6 +80,11 @@ def to_csv_bytes(columns: Mapping[str, pa.Array | np.ndarray | Sequence], delimi
     if encoding.lower().replace("-", "") != "utf8":
         data = data.decode("utf-8").encode(encoding)
     return data
+
+
+def table_of(columns: Mapping[str, pa.Array | np.ndarray | Sequence]) -> pa.Table:
+    """An Arrow table of named columns (Arrow arrays, numpy arrays or lists), in the order given."""
+    return pa.table({name: _as_arrow(col) for name, col in columns.items()})
 
 
 def _as_arrow(col: pa.Array | np.ndarray | Sequence) -> pa.Array:

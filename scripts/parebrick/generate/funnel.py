@@ -1,12 +1,12 @@
-"""Ground truth of `v_appeal_funnel_monthly` (METRICS.md), from the simulated appeals and accounts.
+"""Ground truth of `v_appeal_funnel_monthly` (docs/metrics.md), from the simulated appeals and accounts.
 
 Grain: report month × territory × product × service, one row for every combination with at least one
-appeal. Where METRICS.md leaves room, the truth decides as follows (truth/README.md repeats this):
+appeal. Where docs/metrics.md leaves room, the truth decides as follows (truth/README.md repeats this):
 
   * Each appeal is counted once, in its final state: planted duplicates, malformed copies and the earlier
     interim version of a re-delivered appeal are not appeals of their own.
   * `report_month` (`YYYY-MM`): the month of the appeal's `created_at` in its territory's local time (the
-    territories dictionary's UTC offset), like every report date of METRICS.md.
+    territories dictionary's UTC offset), like every report date of docs/metrics.md.
   * `territory_code`, `product_code`, `service_code`: the appeal's own columns (territory and product are
     those of the appeal's `account_id`).
   * `active_subscribers`: billing accounts of the territory × product active on at least one local day of

@@ -22,6 +22,7 @@ class RunSpec:
     seed: int = 20241015
     seeds_dir: Path | None = None
     gzip: bool = False
+    groups: tuple[str, ...] | None = None   # the source groups to write (groups.REGISTRY names); None = all
 
 
 @dataclass(frozen=True)

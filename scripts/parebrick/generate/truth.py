@@ -1,6 +1,6 @@
 """Ground truth: the published views' numbers computed from the simulation's own events.
 
-The rules are METRICS.md's, applied to the in-memory queue rows, never to the written files: each queued
+The rules are docs/metrics.md's, applied to the in-memory queue rows, never to the written files: each queued
 contact is counted once on its chosen queue row (the earliest handled row by sessionSeqNum, qIndex,
 queueOrder, else the last row); its date is the start of leg 0 in the local time of the counted queue's
 territory; handle time is talk + hold + work over all its agent rows with -1 as 0. Planted defects do not
@@ -23,7 +23,7 @@ RECON_COLUMNS = ("report_date", "service_code", "service_name", "cms_handled", "
 
 
 def counted_rows(qrows: dict) -> np.ndarray:
-    """Index into `qrows` of each contact's counted row (METRICS.md `offered`), for contacts with rows."""
+    """Index into `qrows` of each contact's counted row (docs/metrics.md `metric_offered`), for contacts with rows."""
     c, seq, qi, qo = qrows["contact"], qrows["seq"], qrows["qindex"], qrows["qorder"]
     handled = qrows["disp"] == HANDLED
     # Sort handled rows first, then by position; the first row per contact is the counted one if handled.

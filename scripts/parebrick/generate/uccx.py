@@ -1,4 +1,5 @@
-"""The five Cisco UCCX tables in the db_cra column names, built from the simulation's arrays."""
+"""The five Cisco UCCX tables in the db_cra column names, built from the simulation's arrays. Booleans are
+`t` / `f`, as an Informix unload of db_cra writes them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from parebrick.generate.workforce import Workforce
 
 PROFILE_ID = 1
 GMT_OFFSET_MIN = 180            # the UCCX servers run on Moscow time
+EXTENSION_BASE = 70_000         # an agent's phone extension is 7xxxx: this plus the operator's number
+RESOURCE_GROUP_BASE = 100       # a team's resourceGroupID: this plus its queue's index
+INFORMIX_TRUE, INFORMIX_FALSE = "t", "f"   # booleans as an Informix unload of db_cra writes them
 WRAPUP = np.array(["", "", "Консультация", "Заявка создана", "Перевод на 2ЛТП", "Решено на линии", "Жалоба"])
 
 CCD_COLUMNS = ("sessionID", "sessionSeqNum", "nodeID", "profileID", "contactType", "contactDisposition",
@@ -47,13 +51,13 @@ class QueueVersions:
         name = list(qs["csq_name"]) + [qs["csq_name"].iloc[e]]
         sl = np.r_[qs["service_level_sec"].to_numpy(), qs["service_level_sec"].to_numpy()[e]]
         pct = np.r_[np.full(n, 80), 85]
-        active = np.ones(n + 1, dtype=np.int64)
-        active[e] = 0
+        active = np.ones(n + 1, dtype=bool)
+        active[e] = False
         inactive = pa.array([None] * e + [ts_ms(np.array([self.edit_ms]))[0].as_py()] + [None] * (n - e),
                             pa.string())
         return {"recordID": rid, "contactServiceQueueID": csq, "profileID": np.full(n + 1, PROFILE_ID),
                 "CSQName": name, "resourcePoolType": np.full(n + 1, 1), "serviceLevel": sl,
-                "serviceLevelPercentage": pct, "active": active, "dateInactive": inactive,
+                "serviceLevelPercentage": pct, "active": informix_bool(active), "dateInactive": inactive,
                 "queueType": np.full(n + 1, 0)}
 
     def sl_of_record(self) -> dict[int, int]:
@@ -67,11 +71,11 @@ def resource_table(wf: Workforce) -> dict:
     ops = np.array([x[0] for x in v])
     teams = np.array([x[1] for x in v])
     inactive_day = wf.version_inactive_day
-    ext = 70000 + ops
+    ext = EXTENSION_BASE + ops
     return {"resourceID": wf.resource_of_version, "profileID": np.full(len(v), PROFILE_ID),
             "resourceLoginID": [wf.op_login[o] for o in ops], "resourceName": [wf.op_name[o] for o in ops],
-            "resourceGroupID": 100 + teams, "resourceType": np.full(len(v), 1),
-            "active": (inactive_day < 0).astype(np.int64), "autoAvail": np.full(len(v), 1),
+            "resourceGroupID": RESOURCE_GROUP_BASE + teams, "resourceType": np.full(len(v), 1),
+            "active": informix_bool(inactive_day < 0), "autoAvail": informix_bool(np.ones(len(v), dtype=bool)),
             "extension": [str(x) for x in ext],
             "dateInactive": ts_sec(np.maximum(inactive_day, 0) * 86400 - GMT_OFFSET_MIN * 60,
                                    missing=inactive_day < 0)}
@@ -101,8 +105,8 @@ def ccd_table(legs: dict, qv: QueueVersions, rng: np.random.Generator, ext_of_re
             "destinationID": did, "destinationDN": dest_dn, "startDateTime": ts_ms(legs["start"]),
             "endDateTime": ts_ms(legs["end"]), "gmtOffset": np.full(n, GMT_OFFSET_MIN),
             "calledNumber": called, "origCalledNumber": pa.array(np.full(n, "88001000000")),
-            "applicationName": pa.array(app), "connectTime": legs["connect"], "transfer": legs["transfer"],
-            "redirect": legs["redirect"], "conference": np.zeros(n, dtype=np.int64)}
+            "applicationName": pa.array(app), "connectTime": legs["connect"], "transfer": informix_bool(legs["transfer"]),
+            "redirect": informix_bool(legs["redirect"]), "conference": informix_bool(np.zeros(n, dtype=bool))}
 
 
 def cqd_table(qrows: dict, session: np.ndarray, node: np.ndarray, qv: QueueVersions) -> dict:
@@ -110,7 +114,7 @@ def cqd_table(qrows: dict, session: np.ndarray, node: np.ndarray, qv: QueueVersi
     rec = qv.record_id(qrows["q"], qrows["start"])
     sl_map = qv.sl_of_record()
     sl = np.array([sl_map[r] for r in range(1, qv.new_record + 1)])[rec - 1]
-    met = ((qrows["disp"] == 2) & (qrows["qtime"] <= sl)).astype(np.int64)
+    met = informix_bool((qrows["disp"] == 2) & (qrows["qtime"] <= sl))
     return {"sessionID": session[qrows["contact"]], "sessionSeqNum": qrows["seq"], "profileID": np.full(n, PROFILE_ID),
             "nodeID": node[qrows["contact"]], "targetID": rec, "targetType": np.zeros(n, dtype=np.int64),
             "qIndex": qrows["qindex"], "queueOrder": qrows["qorder"], "disposition": qrows["disp"],
@@ -128,6 +132,11 @@ def acd_table(arows: dict, session: np.ndarray, node: np.ndarray, rng: np.random
             "gmtOffset": np.full(n, GMT_OFFSET_MIN), "ringTime": arows["ring"], "talkTime": arows["talk"],
             "holdTime": arows["hold"], "workTime": arows["work"],
             "callWrapupData": pc.if_else(pa.array(wrap == ""), pa.scalar(None, pa.string()), pa.array(wrap))}
+
+
+def informix_bool(values: np.ndarray) -> pa.Array:
+    """`t` / `f` for true (non-zero) / false values."""
+    return pa.array(np.where(np.asarray(values) != 0, INFORMIX_TRUE, INFORMIX_FALSE))
 
 
 def msk_day(ms: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""A local double of the Omnichat HTTP API (SOURCES.md), serving the chats `parebrick generate` wrote.
+"""A local double of the Omnichat HTTP API (`_cms__sources.yml`), serving the chats `parebrick generate` wrote.
 
 The loaders pull from it exactly as they would from the real API; `start_server` runs it in a thread for
 tests.
