@@ -145,3 +145,13 @@ def test_model_yaml_does_not_repeat_its_folders_meta(repo):
             repeated += [(str(relative), key) for key in ("owner", "source_group")
                          if key in meta and meta[key] == folder_meta.get(key)]
     assert repeated == []
+
+
+def test_every_detail_model_spells_its_window_with_the_macro(repo):
+    """An incremental detail model's window is `rebuild_window` (macros/incremental/rebuild_window.sql), never
+    its own subquery on `this`, so the lookback means the same thing in every model."""
+    for path in sorted((repo / "models" / "detail").rglob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        assert "rebuild_window(" in sql, path.name
+        assert "toIntervalDay({{ var('lookback_days')" not in sql, path.name
+        assert "max(existing." not in sql and "from {{ this }} as" not in sql, path.name

@@ -49,12 +49,7 @@ inbound_contacts as (
     where
         session_seq_num = 0
         and contact_type = 1
-        {% if is_incremental() %}
-            and started_at >= (
-                select max(existing.contact_started_at) - toIntervalDay({{ var('lookback_days') }})
-                from {{ this }} as existing
-            )
-        {% endif %}
+        and {{ rebuild_window('started_at', built_column='contact_started_at') }}
 ),
 
 -- An incremental run reads only the sessions of the contacts it rebuilds: a filter on the key columns
