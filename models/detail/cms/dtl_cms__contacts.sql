@@ -111,7 +111,7 @@ queue_visits as (
     group by node_id, profile_id, session_id
 ),
 
--- The queue row a contact is counted on (METRICS.md, offered): the earliest handled row by
+-- The queue row a contact is counted on (docs/metrics.md, metric_offered): the earliest handled row by
 -- (session_seq_num, q_index, queue_order) if there is one, otherwise the last row; a missing
 -- queue_order sorts first. Rows sort handled first, then earliest first among handled rows and latest
 -- first among the others, so each contact's first row is the counted one. (A sort with LIMIT BY:
