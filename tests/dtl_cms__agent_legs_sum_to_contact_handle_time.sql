@@ -1,4 +1,4 @@
--- A contact's handle time is the sum of its agent connections' (METRICS.md, aht_sec): the legs and the
+-- A contact's handle time is the sum of its agent connections' (docs/metrics.md, metric_aht_sec): the legs and the
 -- contacts agree on every contact. Returns the contacts where they differ. Within a build it checks the
 -- contacts that build wrote (macros/build_scope), against all of their legs.
 with contacts as (

@@ -1,6 +1,6 @@
 {#-
     A percentage of two counts: 100 × numerator / denominator, NULL when the denominator is zero
-    (METRICS.md: never a division error and never 0). Every rate of the project goes through here.
+    (docs/metrics.md: never a division error and never 0). Every rate of the project goes through here.
 -#}
 {% macro pct(numerator, denominator) -%}
     if(({{ denominator }}) = 0, NULL, 100 * ({{ numerator }}) / ({{ denominator }}))

@@ -1,8 +1,9 @@
 {#-
-    The rows of a raw table that staging may see (SOURCES.md): only rows of committed load batches, and of
-    rows delivered more than once (a resent file, overlapping extracts, a corrected record) only one per key:
-    the newest `version_column` where the table has one, otherwise the row of the most recently loaded
-    extract. Rejected rows never reach raw, so a malformed row cannot replace a good one.
+    The rows of a raw table that staging may see: only rows of committed load batches (the loader's batch
+    log, models/staging/loader/_loader__sources.yml), and of rows delivered more than once (a resent file,
+    overlapping extracts, a corrected record) only one per key: the newest `version_column` where the table
+    has one (its meta in the group's sources YAML), otherwise the row of the most recently loaded extract.
+    Rejected rows never reach raw, so a malformed row cannot replace a good one.
 -#}
 {% macro latest_committed_rows(relation, key_columns, version_column=none) -%}
     select *

@@ -1,7 +1,7 @@
 """The project's generic tests and metric macros, run by dbt on known data.
 
 Each generic test must pass on rows that keep its rule and fail, with the right number of failing rows,
-on rows that break it. The rates are checked against values computed here by hand from METRICS.md.
+on rows that break it. The rates are checked against values computed here by hand from docs/metrics.md.
 """
 
 from __future__ import annotations

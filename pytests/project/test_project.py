@@ -84,6 +84,15 @@ def test_readme_and_contributing_show_the_layer_table(repo):
         assert first_code(row[2]).startswith(layer.prefix), row
 
 
+def test_the_data_maps_overview_shows_the_layer_table(repo):
+    """The docs site's front page lists the layers' databases as vars.layers declares them."""
+    overview = table_rows((repo / "docs" / "overview.md").read_text(encoding="utf-8"), "| database | layer |")
+    by_name = {layer.name: layer for layer in LAYERS}
+    assert overview
+    for row in overview:
+        assert by_name[row[1]].database == first_code(row[0]), row
+
+
 def test_dbt_project_configures_only_the_layer_folders(repo):
     """Folder configs in dbt_project.yml name layer folders and groups, and no folder sets a `schema`."""
     project = yaml.safe_load((repo / "dbt_project.yml").read_text(encoding="utf-8"))
@@ -145,3 +154,13 @@ def test_model_yaml_does_not_repeat_its_folders_meta(repo):
             repeated += [(str(relative), key) for key in ("owner", "source_group")
                          if key in meta and meta[key] == folder_meta.get(key)]
     assert repeated == []
+
+
+def test_every_detail_model_spells_its_window_with_the_macro(repo):
+    """An incremental detail model's window is `rebuild_window` (macros/incremental/rebuild_window.sql), never
+    its own subquery on `this`, so the lookback means the same thing in every model."""
+    for path in sorted((repo / "models" / "detail").rglob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        assert "rebuild_window(" in sql, path.name
+        assert "toIntervalDay({{ var('lookback_days')" not in sql, path.name
+        assert "max(existing." not in sql and "from {{ this }} as" not in sql, path.name

@@ -11,7 +11,7 @@
             delete from {{ this }}
             where account_id in (
                 select account_id from {{ ref('stg_brm__accounts') }}
-                where loaded_at > (select max(built.loaded_at) from {{ this }} as built)
+                where {{ rebuild_window('loaded_at', newer_only=true) }}
             )
         {% endif %}
     ",
@@ -33,17 +33,6 @@ horizon as (
         (select toStartOfMonth(max(a.updated_at)) from accounts as a) as last_month
     from calendar as c
 ),
-
--- An account's months follow from its latest version alone, so a run rebuilds every month of the accounts
--- delivered since the last run, and of every account when the horizon has moved to a new month.
-{% if is_incremental() %}
-    built as (
-        select
-            max(existing.loaded_at) as loaded_until,
-            max(existing.report_month) as last_built_month
-        from {{ this }} as existing
-    ),
-{% endif %}
 
 accounts_in_horizon as (
     select
@@ -67,12 +56,14 @@ accounts_in_horizon as (
     from accounts
     where
         accounts.activated_at is not null
-        {% if is_incremental() %}
-            and (
-                accounts.loaded_at > (select b.loaded_until from built as b)
-                or (select h.last_month from horizon as h) > (select b.last_built_month from built as b)
-            )
-        {% endif %}
+        -- An account's months follow from its latest version alone, so a run rebuilds every month of the
+        -- accounts delivered since the last run, and of every account when the horizon has moved to a new month.
+        and (
+            {{ rebuild_window('accounts.loaded_at', newer_only=true) }}
+            or {{ rebuild_window(
+                '(select h.last_month from horizon as h)', built_column='report_month', newer_only=true
+            ) }}
+        )
 ),
 
 -- An account is active in a month when it was activated on or before the month's last day and not

@@ -10,23 +10,13 @@
 
 with agent_connections as (
     select * from {{ ref('stg_cms__agent_connection_detail') }}
-    {% if is_incremental() %}
-        where started_at >= (
-            select max(existing.started_at) - toIntervalDay({{ var('lookback_days') }})
-            from {{ this }} as existing
-        )
-    {% endif %}
+    where {{ rebuild_window('started_at') }}
 ),
 
 contacts as (
     select * from {{ ref('dtl_cms__contacts') }}
-    {% if is_incremental() %}
-        -- a connection belongs to a contact that started before it: one more day of margin
-        where contact_started_at >= (
-            select max(existing.started_at) - toIntervalDay({{ var('lookback_days') }} + 1)
-            from {{ this }} as existing
-        )
-    {% endif %}
+    -- a connection belongs to a contact that started before it: one more day of margin
+    where {{ rebuild_window('contact_started_at', built_column='started_at', margin_days=1) }}
 ),
 
 resources as (

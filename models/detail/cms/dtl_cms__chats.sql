@@ -10,15 +10,10 @@
 
 with chats as (
     select * from {{ ref('stg_cms__omnichat_chats') }}
-    {% if is_incremental() %}
-        -- A chat changes after it closes (a later rating, a corrected topic) for days, so the clock of this
-        -- model is the load, not the chat's date: every chat whose latest version was loaded within the
-        -- lookback window of the newest load already here is rebuilt, however old the chat is.
-        where loaded_at >= (
-            select max(existing.loaded_at) - toIntervalDay({{ var('lookback_days') }})
-            from {{ this }} as existing
-        )
-    {% endif %}
+    -- A chat changes after it closes (a later rating, a corrected topic) for days, so the clock of this
+    -- model is the load, not the chat's date: every chat whose latest version was loaded within the
+    -- lookback window of the newest load already here is rebuilt, however old the chat is.
+    where {{ rebuild_window('loaded_at') }}
 ),
 
 territories as (

@@ -49,12 +49,7 @@ inbound_contacts as (
     where
         session_seq_num = 0
         and contact_type = 1
-        {% if is_incremental() %}
-            and started_at >= (
-                select max(existing.contact_started_at) - toIntervalDay({{ var('lookback_days') }})
-                from {{ this }} as existing
-            )
-        {% endif %}
+        and {{ rebuild_window('started_at', built_column='contact_started_at') }}
 ),
 
 -- An incremental run reads only the sessions of the contacts it rebuilds: a filter on the key columns
@@ -116,7 +111,7 @@ queue_visits as (
     group by node_id, profile_id, session_id
 ),
 
--- The queue row a contact is counted on (METRICS.md, offered): the earliest handled row by
+-- The queue row a contact is counted on (docs/metrics.md, metric_offered): the earliest handled row by
 -- (session_seq_num, q_index, queue_order) if there is one, otherwise the last row; a missing
 -- queue_order sorts first. Rows sort handled first, then earliest first among handled rows and latest
 -- first among the others, so each contact's first row is the counted one. (A sort with LIMIT BY:

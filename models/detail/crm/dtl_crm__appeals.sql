@@ -11,6 +11,7 @@
 {#- FCR looks fcr_window_days ahead and repeats look as far back, so an incremental run rebuilds at least
     that far back, and reads one window more of history for the comparisons. -#}
 {%- set rebuild_days = "greatest(" ~ var('lookback_days') ~ ", " ~ var('fcr_window_days') ~ " + 1)" -%}
+{%- set history_days = var('fcr_window_days') ~ " + 1" -%}
 {%- set window_seconds = var('fcr_window_days') ~ " * 86400" -%}
 
 with appeals as (
@@ -25,18 +26,11 @@ territories as (
     select * from {{ ref('dim_territories') }}
 ),
 
-{% if is_incremental() %}
-    rebuild_from as (
-        select max(created_at) - toIntervalDay({{ rebuild_days }}) as rebuild_from from {{ this }}
-    ),
-{% endif %}
-
 -- The appeals an incremental run compares: the rebuilt ones and one FCR window of history before them.
 appeals_in_window as (
     {{ where_through_keys(
         'appeals', ['appeal_id'],
-        "created_at >= (select r.rebuild_from from rebuild_from as r) - toIntervalDay("
-        ~ var('fcr_window_days') ~ " + 1)" if is_incremental() else "true"
+        rebuild_window('created_at', lookback_days=rebuild_days, margin_days=history_days)
     ) }}
 ),
 
@@ -71,7 +65,7 @@ handled_contacts as (
                 select toInt64OrNull(named.contact_ref) from appeals as named
                 where
                     named.channel = 'call'
-                    and named.created_at >= (select r.rebuild_from from rebuild_from as r)
+                    and {{ rebuild_window('named.created_at', lookback_days=rebuild_days) }}
             )
         {% endif %}
     group by contact_ref
@@ -119,9 +113,7 @@ final as (
     from customer_history as a
     left join territories as t on a.territory_code = t.territory_code
     left join handled_contacts as h on a.channel = 'call' and a.contact_ref = h.contact_ref
-    {% if is_incremental() %}
-        where a.created_at >= (select r.rebuild_from from rebuild_from as r)
-    {% endif %}
+    where {{ rebuild_window('a.created_at', lookback_days=rebuild_days) }}
 )
 
 select

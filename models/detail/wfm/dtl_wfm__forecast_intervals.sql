@@ -28,12 +28,7 @@ counted as (
     from forecasts
     where
         published_at_local < interval_start_local
-        {% if is_incremental() %}
-            and interval_start_local >= (
-                select max(existing.interval_start) - toIntervalDay({{ var('lookback_days') }})
-                from {{ this }} as existing
-            )
-        {% endif %}
+        and {{ rebuild_window('interval_start_local', built_column='interval_start') }}
     group by service_code, territory_code, interval_start, report_date
 )
 

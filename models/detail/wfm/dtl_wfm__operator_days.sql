@@ -28,14 +28,6 @@ territories as (
     select * from {{ ref('dim_territories') }}
 ),
 
-{% if is_incremental() %}
--- the first local date this run rebuilds; every day from it on is rebuilt whole
-    rebuild_from as (
-        select max(existing.report_date) - toIntervalDay({{ var('lookback_days') }}) as rebuild_from
-        from {{ this }} as existing
-    ),
-{% endif %}
-
 -- An agent's Cisco login is stable across Resource versions; the WFM roster names it per operator.
 logins as (
     select
@@ -93,11 +85,10 @@ connections as (
             or toDate(agent_connections.started_at + toIntervalHour(staff_versions.utc_offset_hours))
             < staff_versions.valid_to
         )
-        {% if is_incremental() %}
-            -- a day earlier than the first rebuilt local date: local days start before UTC ones
-            and agent_connections.started_at
-            >= (select toDateTime(r.rebuild_from) from rebuild_from as r) - toIntervalDay(1)
-        {% endif %}
+        -- a day earlier than the first rebuilt local date: local days start before UTC ones
+        and {{ rebuild_window(
+            'agent_connections.started_at', built_column='toDateTime(existing.report_date)', margin_days=1
+        ) }}
 ),
 
 handled_work as (
@@ -118,9 +109,7 @@ scheduled_work as (
         shift_date as report_date,
         sumIf(coalesce(duration_sec, 0), activity = 'work') as scheduled_sec
     from schedules
-    {% if is_incremental() %}
-        where shift_date >= (select r.rebuild_from from rebuild_from as r)
-    {% endif %}
+    where {{ rebuild_window('shift_date', built_column='report_date') }}
     group by operator_login, report_date
 ),
 
@@ -165,9 +154,8 @@ final as (
                 and (staff_versions.valid_to is null or operator_days.report_date < staff_versions.valid_to)
             )
         )
-        {% if is_incremental() %}
-            and operator_days.report_date >= (select r.rebuild_from from rebuild_from as r)
-        {% endif %}
+        -- every local date of the window is rebuilt whole
+        and {{ rebuild_window('operator_days.report_date') }}
 )
 
 select

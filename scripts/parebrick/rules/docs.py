@@ -1,7 +1,7 @@
 """Description rules: the data map (`dbt docs`) is only as good as what every node and column says.
 
-Seed 000 says people keep asking what lies where; an undescribed model or column is exactly such a
-question left for the next reader. Column lists come from the YAML (what the manifest knows); given a
+The data map is where people look up what lies where (docs/overview.md); an undescribed model or column
+is exactly such a question left for the next reader. Column lists come from the YAML (what the manifest knows); given a
 catalog (`dbt docs generate`), columns that exist in the warehouse but not in the YAML are caught too.
 """
 

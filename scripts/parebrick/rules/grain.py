@@ -2,8 +2,8 @@
 
 `meta.grain` is the contract of a model's row ("one row per report_date × service_code × territory_code");
 a uniqueness test on exactly those columns is what makes it true rather than hoped. The other meta keys
-answer the БФТ's questions about a table: who owns it, which source group it serves, how often it is
-refreshed and how long data is kept.
+answer the questions of a report request (БФТ, docs/overview.md) about a table: who owns it, which source
+group it serves, how often it is refreshed and how long data is kept.
 """
 
 from __future__ import annotations
