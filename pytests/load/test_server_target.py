@@ -142,9 +142,9 @@ def test_a_send_the_server_refuses_fails_the_batch_and_leaves_the_scratch_usable
             remote.command("ALTER TABLE raw.brm__payments DROP CONSTRAINT refuse_9001")
         (outcome,) = refused.outcomes
         assert outcome.status == "failed" and "refuse_9001" in outcome.reason, outcome
-        assert remote.query("SELECT count() FROM raw.brm__payments WHERE payment_id = 9001").result_rows == [(0,)]
+        assert remote.query("SELECT count() FROM raw.brm__payments WHERE payment_id = '9001'").result_rows == [(0,)]
         again = load_inbox(remote, inbox, only={"brm.payments"}, exclusive=False, loader=edge)
         assert [(o.status, o.rows_loaded) for o in again.outcomes] == [("loaded", 1)]
-        assert remote.query("SELECT count() FROM raw.brm__payments WHERE payment_id = 9001").result_rows == [(1,)]
+        assert remote.query("SELECT count() FROM raw.brm__payments WHERE payment_id = '9001'").result_rows == [(1,)]
     finally:
         scratch.close()
