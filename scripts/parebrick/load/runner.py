@@ -11,6 +11,7 @@ import hashlib
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -66,13 +67,17 @@ class _Silent:
         pass
 
 
-def discover(inbox: Path, only: set[str] | None = None) -> tuple[list[tuple[Table, Path]], list[str]]:
-    """The extracts in the inbox, table by table in declaration order, files by name; and what does not belong."""
+def discover(inbox: Path, only: set[str] | None = None,
+             tables: Sequence[Table] | None = None) -> tuple[list[tuple[Table, Path]], list[str]]:
+    """The extracts in the inbox, table by table in declaration order, files by name; and what does not belong.
+
+    `tables`: the raw tables to look for (default: the project's declared file tables).
+    """
     found: list[tuple[Table, Path]] = []
     problems: list[str] = []
     if not inbox.is_dir():
         return [], [f"inbox {inbox} is not a directory"]
-    declared = registry.file_tables()
+    declared = registry.file_tables() if tables is None else [t for t in tables if t.format.reader != "api"]
     known = {(t.group, t.name) for t in declared}
     for group_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
         for table_dir in sorted(p for p in group_dir.iterdir() if p.is_dir()):
@@ -93,27 +98,32 @@ def discover(inbox: Path, only: set[str] | None = None) -> tuple[list[tuple[Tabl
     return found, problems
 
 
-def prepare(client: Client, cluster: str | None = None) -> None:
+def prepare(client: Client, cluster: str | None = None, tables: Sequence[Table] | None = None) -> None:
     """Create the bookkeeping tables and every declared raw table (so staging finds them all)."""
     rawwriter.ensure_bookkeeping(client, cluster)
-    rawwriter.ensure_raw_tables(client, list(registry.tables().values()), cluster)
+    rawwriter.ensure_raw_tables(client, list(registry.tables().values()) if tables is None else list(tables), cluster)
 
 
 def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exclusive: bool = True,
                limits: Limits = Limits(), retry_rejected: bool = False, reporter: Reporter | None = None,
-               cluster: str | None = None, loader: CsvLoader | None = None) -> RunResult:
-    """Load the inbox's new files into `client`'s warehouse; `loader` parses them (default: that warehouse)."""
+               cluster: str | None = None, loader: CsvLoader | None = None,
+               tables: Sequence[Table] | None = None) -> RunResult:
+    """Load the inbox's new files into `client`'s warehouse; `loader` parses them (default: that warehouse).
+
+    `tables`: the raw tables this run knows (default: the project's declarations), e.g. a test's own.
+    """
     reporter = reporter or _Silent()
     loader = loader or InWarehouse()
     result = RunResult()
     if only:
-        unknown = sorted(name for name in only if name not in registry.tables())
+        known = registry.tables() if tables is None else {t.qualified: t for t in tables}
+        unknown = sorted(name for name in only if name not in known)
         if unknown:
             result.problems.append(f"--only names tables that are not declared: {', '.join(unknown)}")
             return result
-    prepare(client, cluster)
+    prepare(client, cluster, tables)
     result.aborted = batches.clean_up_interrupted(client, exclusive=exclusive)
-    files, result.problems = discover(inbox, only)
+    files, result.problems = discover(inbox, only, tables)
     for table, path in files:
         source = path.relative_to(inbox).as_posix()
         reporter.file_started(table.qualified, source, path.stat().st_size, path)
