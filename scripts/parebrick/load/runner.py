@@ -1,6 +1,7 @@
 """Load an inbox: every new file of every registered table, one batch each, committed one by one.
 
-The landing zone is `<inbox>/<group>/<table>/<name>.csv[.gz]`. Nothing in the inbox is touched; what
+The landing zone is `<inbox>/<group>/<table>/<name>` with the suffixes of the table's format (`.csv[.gz]`,
+`.jsonl[.gz]`), each file read by its table's reader (`readers`). Nothing in the inbox is touched; what
 was loaded, rejected or skipped is recorded in `raw.load_batches`. A file that cannot be loaded is
 recorded with its reason and the run goes on with the next one.
 """
@@ -22,7 +23,8 @@ from clickhouse_connect.driver.exceptions import ClickHouseError
 from parebrick.load import batches, rawwriter
 from parebrick.load.csvload import Limits, condense_reason
 from parebrick.load.edge import CsvLoader, InWarehouse
-from parebrick.load.inspect import FileFacts, FileRejected, inspect_file, read_header
+from parebrick.load.inspect import FileFacts, FileRejected, inspect_file
+from parebrick.load.readers import first_look
 from parebrick.load import registry
 from parebrick.load.schema import Table
 
@@ -165,7 +167,7 @@ def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, sour
     started = time.monotonic()
     outcome = FileOutcome(table.qualified, source, "loaded", size_bytes=path.stat().st_size)
     try:
-        header, extra = read_header(path, table)
+        header, extra = first_look(path, table)
     except FileRejected as exc:
         return _reject_whole(client, table, path, outcome, started, str(exc), retry_rejected)
     except OSError as exc:
@@ -205,8 +207,8 @@ def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, sour
         # The engine gives up on a file when its malformed rows pass the limits: the file is refused, like an
         # unreadable one. Anything else (disk, connection) is a failure to retry on the next run.
         malformed = isinstance(exc, ClickHouseError) and _PARSE_ERROR.search(str(exc)) is not None
-        if isinstance(exc, _Refused):
-            status, reason = "rejected", str(exc)
+        if isinstance(exc, (_Refused, FileRejected)):  # FileRejected: the reader found it is no extract
+            status, reason = "rejected", _one_line(str(exc))
         elif malformed:
             status, reason = "rejected", (
                 f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} "
