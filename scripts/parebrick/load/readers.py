@@ -2,6 +2,7 @@
 
 - `csv` (`csvload`): a header row, the engine's CSV parser; its fast parallel way for plain files.
 - `jsonl` (`jsonl`): one JSON object a line, the engine's JSON functions.
+- `blocks` (`blocks`): headerless rows of fixed layouts in blocks, split by the engine.
 
 Every reader writes through the same landing and routing views (`rawwriter`) and types its fields with the
 same expressions (`values`), so a batch's rows read = loaded + rejected whichever reader read it.
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
+from parebrick.load.blocks import load_blocks
 from parebrick.load.csvload import CsvResult, Limits, load_csv
 from parebrick.load.filename import name_values
 from parebrick.load.inspect import FileFacts, read_header
@@ -40,4 +42,7 @@ def load(client: Client, table: Table, path: Path, facts: FileFacts, *, landing:
     if reader == "jsonl":
         return load_jsonl(client, table, path, facts, landing=landing, batch_id=batch_id, source=source,
                           loaded_at=loaded_at)
+    if reader == "blocks":
+        return load_blocks(client, table, path, facts, landing=landing, batch_id=batch_id, source=source,
+                           loaded_at=loaded_at)
     raise ValueError(f"{table.qualified}: reader {reader!r} reads no files")
