@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,36 @@ def test_boolean_spellings_must_be_quoted_strings(tmp_path):
     path = declaration(tmp_path, GOOD, formats="csv_utf8: {reader: csv, true_values: [t, 1]}")
     with pytest.raises(DeclarationError, match="true_values must be a list of quoted strings"):
         read_group(path, {})
+
+
+BLOCKS = """      - name: things
+        identifier: demo__things
+        description: Things.
+        config:
+          freshness: {warn_after: {count: 1, period: hour}, error_after: {count: 2, period: hour}}
+          meta: {format: rows, key: [id], partition_by: null, file_name: '^(?P<batch>[a-z]+)_things\\.csv$'}
+        columns:
+          - {name: id, data_type: String, description: Thing id.}
+          - {name: kind, data_type: Nullable(String), description: Kind.}
+          - {name: batch, data_type: String, description: From the file name.}
+          - {name: layout, data_type: String, description: Which block., config: {meta: {source_name: _layout}}}
+"""
+ROWS = "rows: {reader: blocks, delimiter: ';', layouts: [{name: one, fields: [id, kind, mark], constants: {mark: M}}, {name: two, fields: [id]}]}"
+
+
+def test_a_blocks_declaration_reads_its_layouts_and_file_name(tmp_path):
+    _, _, (table,) = read_group(declaration(tmp_path, BLOCKS, formats=ROWS), {})
+    assert [(layout.name, layout.fields, layout.constants) for layout in table.format.layouts] == [
+        ("one", ("id", "kind", "mark"), (("mark", "M"),)), ("two", ("id",), ())]
+    assert table.file_name_pattern == r"^(?P<batch>[a-z]+)_things\.csv$"
+
+
+@pytest.mark.parametrize("formats, message", [
+    (ROWS.replace("fields: [id]}", "fields: [id, kind, mark], constants: {mark: N}}"),
+     "layouts of different field counts, got [3, 3]"),
+    (ROWS.replace("[id, kind, mark]", "[id, sort, mark]"), "layout one has fields that are neither columns nor constants: sort"),
+    (ROWS.replace("fields: [id, kind, mark]", "fields: [id, mark]"), "columns in no layout: kind"),
+])
+def test_a_blocks_declaration_whose_rows_cannot_be_told_apart_is_refused(tmp_path, formats, message):
+    with pytest.raises(DeclarationError, match=re.escape(message)):
+        read_group(declaration(tmp_path, BLOCKS, formats=formats), {})

@@ -36,15 +36,12 @@ from parebrick.load import feed
 from parebrick.load.batches import Batch, Rejection, delete_batch_rows, quarantine
 from parebrick.load.inspect import FileFacts
 from parebrick.load.rawwriter import RAW_TEXT, REASON, batch_counts, landing_columns
-from parebrick.load.schema import EPOCH, RAW_DATABASE, REJECTED_TABLE, Table, base_type, nullable
+from parebrick.load.schema import RAW_DATABASE, REJECTED_TABLE, Table
 from parebrick.load.sql import ident, literal, qualified
+from parebrick.load.values import ENGINE_CHARSETS, Check, reason as reasons, typed
 
 csv.field_size_limit(1 << 30)
 
-_ENGINE_CHARSETS = {"cp1251": "windows-1251"}
-_NUMERIC = re.compile(r"^(Decimal|Float)")
-# DateTime holds seconds up to 2106-02-07; a larger epoch value is not a time this warehouse can store.
-_LAST_EPOCH_SECOND = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -79,35 +76,6 @@ class _Plan:
         return f"{self.before_row_number}, {row_number}, {self.after_row_number}"
 
 
-def _precision(datetime64: str) -> str:
-    """The sub-second digits of a DateTime64 type."""
-    return re.search(r"DateTime64\((\d+)", datetime64).group(1)  # type: ignore[union-attr]
-
-
-def _time_expr(column_type: str, text: str, fmt_time: str | None, zone: str | None) -> str:
-    """Text to a time of `column_type`, or NULL when the text is not a valid time (never a made-up value)."""
-    base = base_type(column_type)
-    if fmt_time == EPOCH:
-        seconds = f"toInt64OrNull({text})"
-        valid = f"{seconds} BETWEEN 0 AND {_LAST_EPOCH_SECOND}"
-        if base.startswith("DateTime64"):
-            return f"if({valid}, toDateTime64({seconds}, {_precision(base)}, 'UTC'), NULL)"
-        if base.startswith("DateTime"):
-            return f"if({valid}, toDateTime({seconds}, 'UTC'), NULL)"
-        return f"if({valid}, toDate(toDateTime({seconds}, 'UTC')), NULL)"
-    if fmt_time:
-        parsed = f"parseDateTimeOrNull({text}, {literal(fmt_time)}, {literal(zone or 'UTC')})"
-        if base.startswith("DateTime64"):
-            return f"toDateTime64(toTimeZone({parsed}, 'UTC'), {_precision(base)}, 'UTC')"
-        return f"toTimeZone({parsed}, 'UTC')"
-    zone_literal = literal(zone or "UTC")
-    if base.startswith("DateTime64"):
-        return f"toTimeZone(parseDateTime64BestEffortOrNull({text}, {_precision(base)}, {zone_literal}), 'UTC')"
-    if base.startswith("DateTime"):
-        return f"toTimeZone(parseDateTimeBestEffortOrNull({text}, {zone_literal}), 'UTC')"
-    return f"toDate(parseDateTimeBestEffortOrNull({text}, 'UTC'))"
-
-
 def plan(table: Table, facts: FileFacts) -> _Plan:
     """The file structure and the SELECT list that turn the file's text into landing rows.
 
@@ -116,49 +84,15 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     itself accepts impossible dates such as 2025-13-45 and turns them into some other date.
     """
     fmt = table.format
-    charset = _ENGINE_CHARSETS.get(fmt.encoding)
+    charset = ENGINE_CHARSETS.get(fmt.encoding)
     read_types: dict[str, str] = {}
     exprs: dict[str, str] = {}
-    checks: list[tuple[str, str]] = []
+    checks: list[Check] = []
     for column in table.columns:
-        name = ident(column.name)
-        required = column.name in table.required_columns
-        base = base_type(column.type)
-        read_type = nullable(column.type) if required else column.type
-        expr = name
-        converted = None
-        if base.startswith(("DateTime", "Date")):
-            read_type = "String"
-            converted = _time_expr(column.type, f"trimBoth({name})", column.time_format or fmt.time_format,
-                                   fmt.source_time_zone)
-            problem = "not a valid time"
-        elif base == "Bool":
-            read_type = "String"
-            converted = (f"multiIf(trimBoth({name}) IN {_tuple(fmt.true_values)}, true, "
-                         f"trimBoth({name}) IN {_tuple(fmt.false_values)}, false, NULL)")
-            problem = f"not a boolean (this format writes {'/'.join(fmt.true_values + fmt.false_values)})"
-        elif fmt.decimal_comma and _NUMERIC.match(base):
-            read_type = "String"
-            converted = f"accurateCastOrNull(replaceOne(trimBoth({name}), ',', '.'), {literal(base)})"
-            problem = "not a number"
-        elif charset and base == "String":
-            expr = f"convertCharset({name}, {literal(charset)}, 'UTF-8')"
-        if converted is not None:
-            expr = converted
-            shown = f"convertCharset({name}, {literal(charset)}, 'UTF-8')" if charset else name
-            checks.append((f"trimBoth({name}) != '' AND isNull({converted})",
-                           f"concat({literal(f'column {column.name}: {problem}: ')}, {shown})"))
-        if column.value_range:
-            low, high = column.value_range
-            bounds = [f"{expr} {op} {bound}" for op, bound in ((">=", low), ("<=", high)) if bound is not None]
-            checks.append((f"NOT ({' AND '.join(bounds)})", f"concat({literal(f'column {column.name}: out of range: ')}, "
-                                                           f"toString({expr}))"))
-        read_types[column.name] = read_type
-        exprs[column.name] = expr
-        if required:
-            empty = (f"ifNull({name}, '') = ''" if base == "String" or converted is not None
-                     else f"isNull({name})")
-            checks.append((empty, literal(f"required column {column.name} is empty")))
+        value = typed(table, column, ident(column.name), text=False, charset=charset)
+        read_types[column.name] = value.read_type
+        exprs[column.name] = value.expr
+        checks.extend(value.checks)
     for extra in facts.extra_columns:
         read_types[extra] = "String"
     if fmt.keep_extra_columns:
@@ -168,20 +102,18 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     exprs["_source"] = "{source:String}"
     exprs["_source_row"] = ""  # the way of reading decides (see _Plan.select)
     exprs["_loaded_at"] = "{loaded_at:DateTime64(3, 'UTC')}"
-    reason = "multiIf(" + ", ".join(f"{cond}, {text}" for cond, text in checks) + ", '')" if checks else "''"
-    exprs[REASON] = reason
-    # The text of a rejected row as read (short-circuit `if`: built only for rejected rows).
-    row_text = "formatRowNoNewline('CSV', " + ", ".join(
-        ident(c) for c in (*table.column_names, *facts.extra_columns)) + ")"
+    exprs[REASON] = reason = reasons(checks)
+    # In the file's column order, by position (the header is checked before, and skipped): a field the
+    # declaration renames (a hyphenated or unnamed header) is read straight into its column.
+    by_field = {column.field: column.name for column in table.columns}
+    order = tuple(by_field.get(name, name) for name in facts.header) or (*table.column_names, *facts.extra_columns)
+    # The text of a rejected row as read, in the file's order (short-circuit `if`: built only for rejected rows).
+    row_text = "formatRowNoNewline('CSV', " + ", ".join(ident(c) for c in order) + ")"
     if charset:
         row_text = f"convertCharset({row_text}, {literal(charset)}, 'UTF-8')"
     exprs[RAW_TEXT] = f"if({reason} = '', '', {row_text})"
     names = [column.name for column in landing_columns(table)]
     split = names.index("_source_row")
-    # In the file's column order, by position (the header is checked before, and skipped): a field the
-    # declaration renames (a hyphenated or unnamed header) is read straight into its column.
-    by_field = {column.field: column.name for column in table.columns}
-    order = tuple(by_field.get(name, name) for name in facts.header) or (*table.column_names, *facts.extra_columns)
     return _Plan(
         structure=", ".join(f"{ident(name)} {read_types[name]}" for name in order),
         insert_columns=", ".join(ident(name) for name in names),
@@ -208,10 +140,6 @@ def _settings(table: Table, limits: Limits, errors_path: str) -> dict[str, objec
         "storage_file_read_method": "read",
         "parallel_view_processing": 1,
     }
-
-
-def _tuple(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(literal(value) for value in values) + ")"
 
 
 def condense_reason(text: str) -> str:
@@ -264,9 +192,9 @@ def _read_errors(path: str, table: Table) -> list[tuple[int, str, str]]:
     return out
 
 
-def _engine_path(path: Path, facts: FileFacts, workdir: str) -> str:
+def engine_path(path: Path, facts: FileFacts, workdir: str, name: str = "extract.csv") -> str:
     """A path the engine can read without taking anything in the name as a glob or a quote."""
-    link = os.path.join(workdir, "extract.csv.gz" if facts.compressed else "extract.csv")
+    link = os.path.join(workdir, f"{name}.gz" if facts.compressed else name)
     os.symlink(os.path.abspath(path), link)
     return link
 
@@ -289,7 +217,7 @@ def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, land
             if not _has_errors(errors_path) and _numbered_one_to_n(client, table, batch_id):
                 return CsvResult(*batch_counts(client, table, batch_id), fast=True)
             delete_batch_rows(client, table.raw_name, batch_id)
-        params["path"] = _engine_path(path, facts, workdir)
+        params["path"] = engine_path(path, facts, workdir)
         errors = _load_in_one_stream(client, table, parts, landing, params, limits, workdir)
         if errors:
             _shift_row_numbers(client, table, batch_id, [row for row, _, _ in errors])

@@ -154,15 +154,29 @@ def _table(group: str, entry: dict[str, Any], formats: dict[str, Format], blocks
         hours = Freshness(int(freshness["warn_after"]["count"]), int(freshness["error_after"]["count"]))
     except (KeyError, TypeError, ValueError):
         raise DeclarationError(f"{where}: config.freshness needs warn_after and error_after counts (hours)") from None
-    return Table(
+    pattern = meta.get("file_name")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise DeclarationError(f"{where}: file_name is not a regular expression ({exc})") from None
+    table = Table(
         group=group, name=name,
         description=render_docs(str(entry.get("description") or ""), blocks, where),
         format=formats[meta["format"]], columns=columns, key=key,
         partition_by=meta.get("partition_by"), freshness=hours,
         version_column=meta.get("version_column"),
         required=_strings(meta.get("required"), where),
-        file_name_pattern=meta.get("file_name"),
+        file_name_pattern=pattern,
     )
+    if table.format.reader == "blocks":
+        from parebrick.load.blocks import check_layouts  # the reader knows what its layouts need
+
+        try:
+            check_layouts(table)
+        except ValueError as exc:
+            raise DeclarationError(f"{where}: {exc}") from None
+    return table
 
 
 def read_group(path: Path, blocks: dict[str, str]) -> tuple[str, str, list[Table]]:

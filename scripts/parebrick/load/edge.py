@@ -1,8 +1,8 @@
-"""Where a CSV batch is parsed: in the warehouse itself, or at the edge for a ClickHouse server.
+"""Where a batch is parsed: in the warehouse itself, or at the edge for a ClickHouse server.
 
 The embedded warehouse reads the extract straight from the inbox (`InWarehouse`). A server cannot read this
 machine's files, so for the `server` and `cluster` targets the file is parsed here, by the embedded engine
-on a scratch warehouse in a temporary directory, with the same plan as a local load (`csvload`): the same
+on a scratch warehouse in a temporary directory, with the same readers as a local load (`readers`): the same
 types, quarantine and row numbers. The batch's rows then travel to the server in ClickHouse's Native
 format, typed and binary, so nothing is parsed twice and no text is re-encoded on the way (`AtTheEdge`).
 
@@ -20,8 +20,8 @@ from typing import BinaryIO, Protocol
 
 from clickhouse_connect.driver.client import Client
 
-from parebrick.load import rawwriter
-from parebrick.load.csvload import CsvResult, Limits, load_csv
+from parebrick.load import rawwriter, readers
+from parebrick.load.csvload import CsvResult, Limits
 from parebrick.load.inspect import FileFacts
 from parebrick.load.schema import RAW_DATABASE, REJECTED_NAMES, REJECTED_TABLE, Table, raw_columns
 from parebrick.load.sql import ident, qualified
@@ -30,7 +30,10 @@ _SEND_CHUNK = 1 << 20
 
 
 class CsvLoader(Protocol):
-    """Parses one extract into the batch's rows of `warehouse` and returns the batch's counts."""
+    """Parses one extract into the batch's rows of `warehouse` and returns the batch's counts.
+
+    Whatever its reader (`readers`): the name is older than the JSON-lines and blocks readers.
+    """
 
     def load(self, warehouse: Client, table: Table, path: Path, facts: FileFacts, *, batch_id: uuid.UUID,
              source: str, loaded_at: datetime, limits: Limits) -> CsvResult: ...
@@ -46,7 +49,7 @@ class InWarehouse:
              source: str, loaded_at: datetime, limits: Limits) -> CsvResult:
         if table.qualified not in self._landings:
             self._landings[table.qualified] = rawwriter.ensure_landing(warehouse, table)
-        return load_csv(warehouse, table, path, facts, landing=self._landings[table.qualified], batch_id=batch_id,
+        return readers.load(warehouse, table, path, facts, landing=self._landings[table.qualified], batch_id=batch_id,
                         source=source, loaded_at=loaded_at, limits=limits)
 
 

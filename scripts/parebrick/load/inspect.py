@@ -170,6 +170,8 @@ def inspect_file(path: Path, table: Table) -> FileFacts:
                            f"(export it in Windows-1251)")
     if last != b"\n":
         raise FileRejected("truncated: the file does not end with a line break (its last row is incomplete)")
+    if table.format.reader != "csv":
+        return FileFacts(stream.digest.hexdigest(), stream.size, compressed, (), ())  # no header to check
     first_line = bytes(head).split(b"\n", 1)[0].rstrip(b"\r")
     text = first_line.decode(encoding, errors="replace").lstrip("\ufeff")
     if not text.strip():

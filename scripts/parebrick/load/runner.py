@@ -1,6 +1,7 @@
 """Load an inbox: every new file of every registered table, one batch each, committed one by one.
 
-The landing zone is `<inbox>/<group>/<table>/<name>.csv[.gz]`. Nothing in the inbox is touched; what
+The landing zone is `<inbox>/<group>/<table>/<name>` with the suffixes of the table's format (`.csv[.gz]`,
+`.jsonl[.gz]`), each file read by its table's reader (`readers`). Nothing in the inbox is touched; what
 was loaded, rejected or skipped is recorded in `raw.load_batches`. A file that cannot be loaded is
 recorded with its reason and the run goes on with the next one.
 """
@@ -11,6 +12,7 @@ import hashlib
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +23,8 @@ from clickhouse_connect.driver.exceptions import ClickHouseError
 from parebrick.load import batches, rawwriter
 from parebrick.load.csvload import Limits, condense_reason
 from parebrick.load.edge import CsvLoader, InWarehouse
-from parebrick.load.inspect import FileFacts, FileRejected, inspect_file, read_header
+from parebrick.load.inspect import FileFacts, FileRejected, inspect_file
+from parebrick.load.readers import first_look
 from parebrick.load import registry
 from parebrick.load.schema import Table
 
@@ -66,13 +69,17 @@ class _Silent:
         pass
 
 
-def discover(inbox: Path, only: set[str] | None = None) -> tuple[list[tuple[Table, Path]], list[str]]:
-    """The extracts in the inbox, table by table in declaration order, files by name; and what does not belong."""
+def discover(inbox: Path, only: set[str] | None = None,
+             tables: Sequence[Table] | None = None) -> tuple[list[tuple[Table, Path]], list[str]]:
+    """The extracts in the inbox, table by table in declaration order, files by name; and what does not belong.
+
+    `tables`: the raw tables to look for (default: the project's declared file tables).
+    """
     found: list[tuple[Table, Path]] = []
     problems: list[str] = []
     if not inbox.is_dir():
         return [], [f"inbox {inbox} is not a directory"]
-    declared = registry.file_tables()
+    declared = registry.file_tables() if tables is None else [t for t in tables if t.format.reader != "api"]
     known = {(t.group, t.name) for t in declared}
     for group_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
         for table_dir in sorted(p for p in group_dir.iterdir() if p.is_dir()):
@@ -93,27 +100,32 @@ def discover(inbox: Path, only: set[str] | None = None) -> tuple[list[tuple[Tabl
     return found, problems
 
 
-def prepare(client: Client, cluster: str | None = None) -> None:
+def prepare(client: Client, cluster: str | None = None, tables: Sequence[Table] | None = None) -> None:
     """Create the bookkeeping tables and every declared raw table (so staging finds them all)."""
     rawwriter.ensure_bookkeeping(client, cluster)
-    rawwriter.ensure_raw_tables(client, list(registry.tables().values()), cluster)
+    rawwriter.ensure_raw_tables(client, list(registry.tables().values()) if tables is None else list(tables), cluster)
 
 
 def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exclusive: bool = True,
                limits: Limits = Limits(), retry_rejected: bool = False, reporter: Reporter | None = None,
-               cluster: str | None = None, loader: CsvLoader | None = None) -> RunResult:
-    """Load the inbox's new files into `client`'s warehouse; `loader` parses them (default: that warehouse)."""
+               cluster: str | None = None, loader: CsvLoader | None = None,
+               tables: Sequence[Table] | None = None) -> RunResult:
+    """Load the inbox's new files into `client`'s warehouse; `loader` parses them (default: that warehouse).
+
+    `tables`: the raw tables this run knows (default: the project's declarations), e.g. a test's own.
+    """
     reporter = reporter or _Silent()
     loader = loader or InWarehouse()
     result = RunResult()
     if only:
-        unknown = sorted(name for name in only if name not in registry.tables())
+        known = registry.tables() if tables is None else {t.qualified: t for t in tables}
+        unknown = sorted(name for name in only if name not in known)
         if unknown:
             result.problems.append(f"--only names tables that are not declared: {', '.join(unknown)}")
             return result
-    prepare(client, cluster)
+    prepare(client, cluster, tables)
     result.aborted = batches.clean_up_interrupted(client, exclusive=exclusive)
-    files, result.problems = discover(inbox, only)
+    files, result.problems = discover(inbox, only, tables)
     for table, path in files:
         source = path.relative_to(inbox).as_posix()
         reporter.file_started(table.qualified, source, path.stat().st_size, path)
@@ -155,7 +167,7 @@ def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, sour
     started = time.monotonic()
     outcome = FileOutcome(table.qualified, source, "loaded", size_bytes=path.stat().st_size)
     try:
-        header, extra = read_header(path, table)
+        header, extra = first_look(path, table)
     except FileRejected as exc:
         return _reject_whole(client, table, path, outcome, started, str(exc), retry_rejected)
     except OSError as exc:
@@ -195,8 +207,8 @@ def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, sour
         # The engine gives up on a file when its malformed rows pass the limits: the file is refused, like an
         # unreadable one. Anything else (disk, connection) is a failure to retry on the next run.
         malformed = isinstance(exc, ClickHouseError) and _PARSE_ERROR.search(str(exc)) is not None
-        if isinstance(exc, _Refused):
-            status, reason = "rejected", str(exc)
+        if isinstance(exc, (_Refused, FileRejected)):  # FileRejected: the reader found it is no extract
+            status, reason = "rejected", _one_line(str(exc))
         elif malformed:
             status, reason = "rejected", (
                 f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} "

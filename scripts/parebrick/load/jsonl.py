@@ -1,0 +1,99 @@
+"""Load one JSON-lines extract (`reader: jsonl`): one JSON object a line, parsed by the engine's JSON functions.
+
+Each declared column reads the field its `field` names; a dotted name (`operup.last_run`) is a path into
+nested objects. A field is handed to the shared typing (`values`) as text: a JSON string as its content,
+a number, boolean, object or array as its JSON text, `null` or an absent field as NULL. So a time, a
+number or a required column is typed and checked exactly as in a CSV extract.
+
+A line is rejected (with its line number and text) when it is not valid JSON, is JSON but not an object,
+lacks a field of a required column (the key among them), or has a field the table does not declare while
+its format keeps no extras; with extras kept, every undeclared top-level field is stored in `_extra` as
+its raw JSON text (a nested field a declaration does not name is not kept). `Table.file_name_pattern`'s
+named groups are columns of every row (`filename`). Blank lines are not rows (see `textlines`). A file in which no line is a JSON object
+is not a JSON-lines extract at all and is rejected whole.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from clickhouse_connect.driver.client import Client
+
+from parebrick.load.csvload import CsvResult
+from parebrick.load.filename import NAME_PARAMETER, name_values
+from parebrick.load.inspect import FileFacts, FileRejected
+from parebrick.load.schema import RAW_DATABASE, REJECTED_TABLE, Column, Table
+from parebrick.load.sql import ident, literal, qualified
+from parebrick.load.textlines import LINE, load_lines, metadata
+from parebrick.load.values import Check, reason, typed
+
+NOT_JSON = "not valid JSON"
+NOT_AN_OBJECT = "not a JSON object"
+
+
+def path_of(column: Column) -> tuple[str, ...]:
+    """The keys leading to the column's field: `operup.last_run` is ('operup', 'last_run')."""
+    return tuple(column.field.split("."))
+
+
+def field_text(column: Column) -> str:
+    """The field as text (Nullable(String)): a string's content, other values as JSON, NULL when null or absent."""
+    args = ", ".join([LINE, *(literal(key) for key in path_of(column))])
+    return (f"multiIf(JSONType({args}) = 'String', JSONExtractString({args}), JSONType({args}) = 'Null', NULL, "
+            f"JSONExtractRaw({args}))")
+
+
+def plan(table: Table) -> tuple[list[str], dict[str, str]]:
+    """(the fields as aliased columns of the line, the landing's values) of a JSON-lines table."""
+    groups = name_values(table, None)
+    fields = [f"{{{NAME_PARAMETER}{column.field}:String}} AS {ident(column.name)}" if column.field in groups
+              else f"{field_text(column)} AS {ident(column.name)}" for column in table.columns]
+    in_lines = [column for column in table.columns if column.field not in groups]
+    known = tuple(dict.fromkeys(path_of(column)[0] for column in in_lines))
+    known_sql = "(" + ", ".join(literal(key) for key in known) + ")" if known else "('')"
+    checks: list[Check] = [(f"NOT isValidJSON({LINE})", literal(NOT_JSON)),
+                           (f"JSONType({LINE}) != 'Object'", literal(NOT_AN_OBJECT))]
+    for name in table.required_columns:
+        column = table.column(name)
+        if column.field in groups:
+            continue
+        args = ", ".join([LINE, *(literal(key) for key in path_of(column))])
+        checks.append((f"NOT JSONHas({args})", literal(f"lacks field {column.field} (column {name})")))
+    if not table.format.keep_extra_columns:
+        unknown = f"arrayFilter(k -> k NOT IN {known_sql}, JSONExtractKeys({LINE}))"
+        checks.append((f"notEmpty({unknown})",
+                       f"concat('fields {table.qualified} does not define: ', arrayStringConcat({unknown}, ', '))"))
+    values: dict[str, str] = {}
+    for column in table.columns:
+        value = typed(table, column, ident(column.name), text=True)
+        values[column.name] = value.expr
+        checks.extend(value.checks)
+    if table.format.keep_extra_columns:
+        pairs = f"arrayFilter(x -> x.1 NOT IN {known_sql}, JSONExtractKeysAndValuesRaw({LINE}))"
+        values["_extra"] = f"mapFromArrays(arrayMap(x -> x.1, {pairs}), arrayMap(x -> x.2, {pairs}))"
+    return fields, metadata(values, reason(checks), LINE)
+
+
+def load_jsonl(client: Client, table: Table, path: Path, facts: FileFacts, *, landing: str, batch_id: uuid.UUID,
+               source: str, loaded_at: datetime) -> CsvResult:
+    """Write the lines of one JSON-lines file through the landing; returns the batch's counts."""
+    fields, values = plan(table)
+    parameters = {f"{NAME_PARAMETER}{name}": value for name, value in name_values(table, path.name).items()}
+    result = load_lines(client, table, path, facts, landing=landing, batch_id=batch_id, source=source,
+                        loaded_at=loaded_at, fields=fields, values=values, parameters=parameters,
+                        suffix="extract.jsonl")
+    if result.rows_read and not result.rows_loaded and _all_unreadable(client, table, batch_id, result.rows_read):
+        raise FileRejected(f"not a JSON-lines file: none of its {result.rows_read} lines is a JSON object")
+    return result
+
+
+def _all_unreadable(client: Client, table: Table, batch_id: uuid.UUID, rows: int) -> bool:
+    """Whether every rejected line of the batch was no JSON object at all."""
+    count = client.query(
+        f"SELECT count() FROM {qualified(RAW_DATABASE, REJECTED_TABLE)} WHERE table_name = {{table:String}} "
+        "AND batch_id = {batch:UUID} AND reason IN ({a:String}, {b:String})",
+        parameters={"table": table.raw_name, "batch": str(batch_id), "a": NOT_JSON, "b": NOT_AN_OBJECT},
+    ).result_rows[0][0]
+    return int(count) == rows
