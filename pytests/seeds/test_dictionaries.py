@@ -63,6 +63,13 @@ REQUIRED_META = {
     "retention": "permanent",
 }
 
+@cache
+def folder_meta() -> dict:
+    """The `+meta` that dbt_project.yml gives every seed of seeds/dim/."""
+    project = yaml.safe_load((REPO / "dbt_project.yml").read_text(encoding="utf-8"))
+    return dict(project["seeds"]["parebrick"]["dim"].get("+meta") or {})
+
+
 INT_RANGES = {
     "UInt8": (0, 2**8 - 1), "UInt16": (0, 2**16 - 1), "UInt32": (0, 2**32 - 1),
     "Int8": (-(2**7), 2**7 - 1), "Int16": (-(2**15), 2**15 - 1), "Int32": (-(2**31), 2**31 - 1),
@@ -148,7 +155,8 @@ def test_yaml_types_and_describes_exactly_the_csv_columns(name):
     config = seed.get("config", {})
     column_types = config.get("column_types", {})
     assert list(column_types) == header, "column_types covers exactly the CSV columns, in order"
-    meta = config.get("meta", {})
+    # owner and source_group are declared once for the folder (dbt_project.yml), the rest per seed.
+    meta = {**folder_meta(), **config.get("meta", {})}
     for key, value in REQUIRED_META.items():
         assert meta.get(key) == value, f"config.meta.{key}"
     described = {column["name"]: column.get("description", "") for column in seed.get("columns", [])}
