@@ -104,3 +104,10 @@ def test_files_that_are_no_registry_are_rejected_whole_and_the_run_goes_on(clien
     assert rows(client, "SELECT cabinet, version_date, layout, _source_row FROM raw.test__registry "
                         "WHERE _batch_id = {b:UUID} ORDER BY _source_row", b=good.batch_id) == [
         ("d", date(2025, 2, 2), "internet", 1), ("d", date(2025, 2, 2), "local", 3)]
+
+
+def test_a_file_name_whose_values_do_not_type_is_rejected_whole(client, tmp_path):
+    put(tmp_path, "test.registry", "kodeks_manager_31022025.csv", f"Сидоров;s@kodeks.ru;{NO_PING};0;delta\n")
+    (o,) = load(client, tmp_path).outcomes
+    assert (o.status, o.reason) == ("rejected", "the file name kodeks_manager_31022025.csv: column version_date: "
+                                                "not a valid time: 31022025")
