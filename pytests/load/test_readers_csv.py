@@ -4,10 +4,13 @@ booleans in each format's spellings, ranges, and files that are no CSV at all. T
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date, datetime
 
 from loadkit import client, put, rows, warehouse_dir  # noqa: F401 (fixtures)
 
+from parebrick.load import rawwriter, readers
+from parebrick.load.inspect import inspect_file
 from parebrick.load.registry import get
 from parebrick.load.runner import load_inbox
 from parebrick.load.schema import EPOCH, Column, Format, Freshness, Table
@@ -218,3 +221,14 @@ def test_file_name_values_are_columns_of_every_csv_row(client, tmp_path):
                 b=o.batch_id) == [("kodeks-spb", date(2025, 3, 5), "alpha", "https://a")]
     assert [(n, reason) for n, _, reason in rejected(client, o)] == [(2, "required column client is empty")]
     assert only(result, "kodeks_offline_05032025.csv").status == "rejected"
+
+
+def test_a_plain_csv_still_takes_the_fast_parallel_way_through_the_dispatch(client, tmp_path):
+    path = tmp_path / "fast.csv"
+    path.write_text("id,csat,share\n" + "".join(f"f{i},{1 + i % 5},0.5\n" for i in range(1000)))
+    rawwriter.ensure_bookkeeping(client)
+    rawwriter.ensure_raw_table(client, SCORES)
+    landing = rawwriter.ensure_landing(client, SCORES)
+    result = readers.load(client, SCORES, path, inspect_file(path, SCORES), landing=landing, batch_id=uuid.uuid4(),
+                          source="fast.csv", loaded_at=datetime(2025, 1, 1))
+    assert (result.rows_loaded, result.rows_rejected, result.fast) == (1000, 0, True)
