@@ -133,7 +133,8 @@ def test_a_file_with_no_json_object_is_rejected_whole_and_the_run_goes_on(client
     outcomes = {o.source.rsplit("/", 1)[-1]: o for o in result.outcomes}
     bad = outcomes["a_not_json.jsonl"]
     assert (bad.status, bad.reason) == ("rejected", "not a JSON-lines file: none of its 2 lines is a JSON object")
-    assert rows(client, "SELECT count() FROM raw.load_rejected_rows WHERE batch_id = {b:UUID}", b=bad.batch_id) == [(0,)]
+    assert rows(client, "SELECT count() FROM raw.load_rejected_rows WHERE batch_id = {b:UUID}",
+                b=bad.batch_id) == [(0,)]
     assert (outcomes["b_good.jsonl"].status, outcomes["b_good.jsonl"].rows_loaded) == ("loaded", 1)
 
 

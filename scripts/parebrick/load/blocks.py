@@ -58,6 +58,12 @@ def check_layouts(table: Table) -> tuple[Layout, ...]:
     return layouts
 
 
+def _constants_hold(layout: Layout) -> str:
+    """Whether a row of `layout` writes each of its constant fields exactly."""
+    return "(" + " AND ".join(f"{_FIELDS}[{layout.fields.index(field) + 1}] = {literal(value)}"
+                              for field, value in layout.constants) + ")"
+
+
 def plan(table: Table) -> tuple[list[str], dict[str, str]]:
     """(the row's fields, layout and columns as aliased columns of the line, the landing's values)."""
     fmt = table.format
@@ -68,9 +74,8 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
     if not fmt.free_text:
         split = f"arrayMap(x -> trimBoth(x), {split})"
     which = ", ".join(f"length({_FIELDS}) = {len(layout.fields)}, {index}" for index, layout in enumerate(layouts, 1))
-    constants_ok = " AND ".join(
-        f"({_LAYOUT} != {index} OR ({' AND '.join(f'{_FIELDS}[{layout.fields.index(f) + 1}] = {literal(v)}' for f, v in layout.constants)}))"
-        for index, layout in enumerate(layouts, 1) if layout.constants) or "1"
+    constants_ok = " AND ".join(f"({_LAYOUT} != {index} OR {_constants_hold(layout)})"
+                                for index, layout in enumerate(layouts, 1) if layout.constants) or "1"
     fields = [f"{split} AS {_FIELDS}", f"multiIf({which}, 0) AS {_LAYOUT}", f"{constants_ok} AS {_CONSTANTS_OK}"]
     groups = table.file_name_fields
     for column in table.columns:
@@ -85,15 +90,14 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
             text = "multiIf(" + ", ".join(branches) + ", NULL)"
         fields.append(f"{text} AS {ident(column.name)}")
     shapes = ", ".join(f"{layout.name}: {len(layout.fields)}" for layout in layouts)
-    checks: list[Check] = [
-        (f"{_LAYOUT} = 0", f"concat('a row of ', toString(length({_FIELDS})), {literal(f' fields: no layout has as many ({shapes})')})"),
-    ]
+    no_layout = literal(f" fields: no layout has as many ({shapes})")
+    checks: list[Check] = [(f"{_LAYOUT} = 0", f"concat('a row of ', toString(length({_FIELDS})), {no_layout})")]
     for index, layout in enumerate(layouts, 1):
         for field, value in layout.constants:
             position = layout.fields.index(field) + 1
+            wrong = literal(f"layout {layout.name}: field {position} ({field}) must be {value}, not ")
             checks.append((f"{_LAYOUT} = {index} AND {_FIELDS}[{position}] != {literal(value)}",
-                           f"concat({literal(f'layout {layout.name}: field {position} ({field}) must be {value}, not ')}, "
-                           f"{_FIELDS}[{position}])"))
+                           f"concat({wrong}, {_FIELDS}[{position}])"))
     values: dict[str, str] = {}
     for column in table.columns:
         value = typed(table, column, ident(column.name), text=True)

@@ -9,8 +9,8 @@ A line is rejected (with its line number and text) when it is not valid JSON, is
 lacks a field of a required column (the key among them), or has a field the table does not declare while
 its format keeps no extras; with extras kept, every undeclared top-level field is stored in `_extra` as
 its raw JSON text (a nested field a declaration does not name is not kept). `Table.file_name_pattern`'s
-named groups are columns of every row (`filename`). Blank lines are not rows (see `textlines`). A file in which no line is a JSON object
-is not a JSON-lines extract at all and is rejected whole.
+named groups are columns of every row (`filename`). Blank lines are not rows (see `textlines`). A file in
+which no line is a JSON object is not a JSON-lines extract at all and is rejected whole.
 """
 
 from __future__ import annotations
