@@ -3,6 +3,8 @@ values from the file name, every line accounted for."""
 
 from __future__ import annotations
 
+import random
+import string
 from datetime import date
 
 from loadkit import client, put, rows, warehouse_dir  # noqa: F401 (fixtures)
@@ -104,3 +106,23 @@ def test_files_that_are_no_registry_are_rejected_whole_and_the_run_goes_on(clien
     assert rows(client, "SELECT cabinet, version_date, layout, _source_row FROM raw.test__registry "
                         "WHERE _batch_id = {b:UUID} ORDER BY _source_row", b=good.batch_id) == [
         ("d", date(2025, 2, 2), "internet", 1), ("d", date(2025, 2, 2), "local", 3)]
+
+
+def test_a_file_name_whose_values_do_not_type_is_rejected_whole(client, tmp_path):
+    put(tmp_path, "test.registry", "kodeks_manager_31022025.csv", f"Сидоров;s@kodeks.ru;{NO_PING};0;delta\n")
+    (o,) = load(client, tmp_path).outcomes
+    assert (o.status, o.reason) == ("rejected", "the file name kodeks_manager_31022025.csv: column version_date: "
+                                                "not a valid time: 31022025")
+
+
+def test_random_bytes_and_random_text_are_rejected_whole(client, tmp_path):
+    noise = random.Random(12)
+    text = "".join(noise.choice(string.printable + ";;;;;;;;") for _ in range(20_000)) + "\n"
+    put(tmp_path, "test.registry", "a_manager_01012025.csv", noise.randbytes(8192))
+    put(tmp_path, "test.registry", "b_manager_01012025.csv", text)
+    outcomes = by_name(load(client, tmp_path))
+    assert outcomes["a_manager_01012025.csv"].status == "rejected"
+    assert "UTF-8" in outcomes["a_manager_01012025.csv"].reason
+    assert (outcomes["b_manager_01012025.csv"].status, outcomes["b_manager_01012025.csv"].reason) == (
+        "rejected", "not a test.registry file: no line is a row of 7 fields (internet) or 5 fields (local) "
+                    "with its constant fields")

@@ -4,10 +4,13 @@ booleans in each format's spellings, ranges, and files that are no CSV at all. T
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date, datetime
 
 from loadkit import client, put, rows, warehouse_dir  # noqa: F401 (fixtures)
 
+from parebrick.load import rawwriter, readers
+from parebrick.load.inspect import inspect_file
 from parebrick.load.registry import get
 from parebrick.load.runner import load_inbox
 from parebrick.load.schema import EPOCH, Column, Format, Freshness, Table
@@ -198,3 +201,34 @@ def test_files_of_random_bytes_are_rejected_whole_and_the_run_goes_on(client, tm
     assert all(reason and "\n" not in reason for _, reason in numbers)
     good = by_name["brm/payments/zz_good.csv"]
     assert (good.status, good.rows_loaded) == ("loaded", 1), good
+
+
+ONLINE = Table("test", "online", "a CSV whose file name carries columns", Format("smart_csv", delimiter=";"),
+               (Column("cabinet", "String", "from the file name"),
+                Column("version_date", "Date", "from the file name", time_format="%d%m%Y"),
+                Column("client", "String", "installation"), Column("url", "Nullable(String)", "address")),
+               key=("cabinet", "client"), partition_by=None, freshness=Freshness(1, 2),
+               file_name_pattern=r"^(?P<cabinet>[a-z0-9-]+)_online_(?P<version_date>\d{8})\.csv$")
+
+
+def test_file_name_values_are_columns_of_every_csv_row(client, tmp_path):
+    put(tmp_path, "test.online", "kodeks-spb_online_05032025.csv", "client;url\nalpha;https://a\n;https://b\n")
+    put(tmp_path, "test.online", "kodeks_offline_05032025.csv", "client;url\nalpha;https://a\n")
+    result = load_inbox(client, tmp_path, tables=[ONLINE])
+    o = only(result, "kodeks-spb_online_05032025.csv")
+    assert (o.status, o.rows_loaded, o.rows_rejected) == ("loaded", 1, 1), o
+    assert rows(client, "SELECT cabinet, version_date, client, url FROM raw.test__online WHERE _batch_id = {b:UUID}",
+                b=o.batch_id) == [("kodeks-spb", date(2025, 3, 5), "alpha", "https://a")]
+    assert [(n, reason) for n, _, reason in rejected(client, o)] == [(2, "required column client is empty")]
+    assert only(result, "kodeks_offline_05032025.csv").status == "rejected"
+
+
+def test_a_plain_csv_still_takes_the_fast_parallel_way_through_the_dispatch(client, tmp_path):
+    path = tmp_path / "fast.csv"
+    path.write_text("id,csat,share\n" + "".join(f"f{i},{1 + i % 5},0.5\n" for i in range(1000)))
+    rawwriter.ensure_bookkeeping(client)
+    rawwriter.ensure_raw_table(client, SCORES)
+    landing = rawwriter.ensure_landing(client, SCORES)
+    result = readers.load(client, SCORES, path, inspect_file(path, SCORES), landing=landing, batch_id=uuid.uuid4(),
+                          source="fast.csv", loaded_at=datetime(2025, 1, 1))
+    assert (result.rows_loaded, result.rows_rejected, result.fast) == (1000, 0, True)

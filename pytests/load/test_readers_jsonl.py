@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import random
+import string
 import json
 from datetime import datetime
 
@@ -131,5 +133,17 @@ def test_a_file_with_no_json_object_is_rejected_whole_and_the_run_goes_on(client
     outcomes = {o.source.rsplit("/", 1)[-1]: o for o in result.outcomes}
     bad = outcomes["a_not_json.jsonl"]
     assert (bad.status, bad.reason) == ("rejected", "not a JSON-lines file: none of its 2 lines is a JSON object")
-    assert rows(client, "SELECT count() FROM raw.load_rejected_rows WHERE batch_id = {b:UUID}", b=bad.batch_id) == [(0,)]
+    assert rows(client, "SELECT count() FROM raw.load_rejected_rows WHERE batch_id = {b:UUID}",
+                b=bad.batch_id) == [(0,)]
     assert (outcomes["b_good.jsonl"].status, outcomes["b_good.jsonl"].rows_loaded) == ("loaded", 1)
+
+
+def test_random_bytes_and_random_text_are_rejected_whole(client, tmp_path):
+    noise = random.Random(11)
+    text = "".join(noise.choice(string.printable) for _ in range(20_000)) + "\n"
+    put(tmp_path, "test.sysinfo", "bytes.jsonl", noise.randbytes(8192))
+    put(tmp_path, "test.sysinfo", "text.jsonl", text)
+    outcomes = {o.source.rsplit("/", 1)[-1]: o for o in load(client, tmp_path).outcomes}
+    assert outcomes["bytes.jsonl"].status == "rejected" and "UTF-8" in outcomes["bytes.jsonl"].reason
+    assert outcomes["text.jsonl"].status == "rejected"
+    assert outcomes["text.jsonl"].reason.startswith("not a JSON-lines file: none of its ")

@@ -24,7 +24,7 @@ from pathlib import Path
 from clickhouse_connect.driver.client import Client
 
 from parebrick.load.csvload import CsvResult
-from parebrick.load.filename import NAME_PARAMETER, name_values
+from parebrick.load.filename import parameters, placeholder
 from parebrick.load.inspect import FileFacts, FileRejected
 from parebrick.load.schema import Layout, Table
 from parebrick.load.sql import ident, literal
@@ -44,7 +44,7 @@ def check_layouts(table: Table) -> tuple[Layout, ...]:
     if not layouts or len(set(counts)) != len(counts):
         raise ValueError(f"{table.qualified}: a blocks format needs layouts of different field counts, got {counts}")
     names = set(table.column_names)
-    groups = set(name_values(table, None))
+    groups = set(table.file_name_fields)
     for layout in layouts:
         constant_fields = {field for field, _ in layout.constants}
         stray = [f for f in layout.fields if f not in names and f not in constant_fields]
@@ -58,6 +58,12 @@ def check_layouts(table: Table) -> tuple[Layout, ...]:
     return layouts
 
 
+def _constants_hold(layout: Layout) -> str:
+    """Whether a row of `layout` writes each of its constant fields exactly."""
+    return "(" + " AND ".join(f"{_FIELDS}[{layout.fields.index(field) + 1}] = {literal(value)}"
+                              for field, value in layout.constants) + ")"
+
+
 def plan(table: Table) -> tuple[list[str], dict[str, str]]:
     """(the row's fields, layout and columns as aliased columns of the line, the landing's values)."""
     fmt = table.format
@@ -68,32 +74,30 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
     if not fmt.free_text:
         split = f"arrayMap(x -> trimBoth(x), {split})"
     which = ", ".join(f"length({_FIELDS}) = {len(layout.fields)}, {index}" for index, layout in enumerate(layouts, 1))
-    constants_ok = " AND ".join(
-        f"({_LAYOUT} != {index} OR ({' AND '.join(f'{_FIELDS}[{layout.fields.index(f) + 1}] = {literal(v)}' for f, v in layout.constants)}))"
-        for index, layout in enumerate(layouts, 1) if layout.constants) or "1"
+    constants_ok = " AND ".join(f"({_LAYOUT} != {index} OR {_constants_hold(layout)})"
+                                for index, layout in enumerate(layouts, 1) if layout.constants) or "1"
     fields = [f"{split} AS {_FIELDS}", f"multiIf({which}, 0) AS {_LAYOUT}", f"{constants_ok} AS {_CONSTANTS_OK}"]
-    groups = name_values(table, None)
+    groups = table.file_name_fields
     for column in table.columns:
         if column.field == LAYOUT_FIELD:
             text = "multiIf(" + ", ".join(f"{_LAYOUT} = {i}, {literal(layout.name)}"
                                           for i, layout in enumerate(layouts, 1)) + ", NULL)"
         elif column.field in groups:
-            text = f"{{{NAME_PARAMETER}{column.field}:String}}"
+            text = placeholder(column.field)
         else:
             branches = [f"{_LAYOUT} = {i}, {_FIELDS}[{layout.fields.index(column.name) + 1}]"
                         for i, layout in enumerate(layouts, 1) if column.name in layout.fields]
             text = "multiIf(" + ", ".join(branches) + ", NULL)"
         fields.append(f"{text} AS {ident(column.name)}")
     shapes = ", ".join(f"{layout.name}: {len(layout.fields)}" for layout in layouts)
-    checks: list[Check] = [
-        (f"{_LAYOUT} = 0", f"concat('a row of ', toString(length({_FIELDS})), {literal(f' fields: no layout has as many ({shapes})')})"),
-    ]
+    no_layout = literal(f" fields: no layout has as many ({shapes})")
+    checks: list[Check] = [(f"{_LAYOUT} = 0", f"concat('a row of ', toString(length({_FIELDS})), {no_layout})")]
     for index, layout in enumerate(layouts, 1):
         for field, value in layout.constants:
             position = layout.fields.index(field) + 1
+            wrong = literal(f"layout {layout.name}: field {position} ({field}) must be {value}, not ")
             checks.append((f"{_LAYOUT} = {index} AND {_FIELDS}[{position}] != {literal(value)}",
-                           f"concat({literal(f'layout {layout.name}: field {position} ({field}) must be {value}, not ')}, "
-                           f"{_FIELDS}[{position}])"))
+                           f"concat({wrong}, {_FIELDS}[{position}])"))
     values: dict[str, str] = {}
     for column in table.columns:
         value = typed(table, column, ident(column.name), text=True)
@@ -108,10 +112,10 @@ def load_blocks(client: Client, table: Table, path: Path, facts: FileFacts, *, l
                 source: str, loaded_at: datetime) -> CsvResult:
     """Check the file's blocks, then write its rows through the landing; returns the batch's counts."""
     fields, values = plan(table)
-    parameters = {f"{NAME_PARAMETER}{name}": value for name, value in name_values(table, path.name).items()}
-    _check_blocks(client, table, path, facts, fields, parameters)
+    values_of_name = parameters(table, path.name)
+    _check_blocks(client, table, path, facts, fields, values_of_name)
     return load_lines(client, table, path, facts, landing=landing, batch_id=batch_id, source=source,
-                      loaded_at=loaded_at, fields=fields, values=values, parameters=parameters)
+                      loaded_at=loaded_at, fields=fields, values=values, parameters=values_of_name)
 
 
 def _check_blocks(client: Client, table: Table, path: Path, facts: FileFacts, fields: list[str],

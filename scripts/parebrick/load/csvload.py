@@ -34,6 +34,7 @@ from clickhouse_connect.driver.client import Client
 
 from parebrick.load import feed
 from parebrick.load.batches import Batch, Rejection, delete_batch_rows, quarantine
+from parebrick.load.filename import parameters, placeholder
 from parebrick.load.inspect import FileFacts
 from parebrick.load.rawwriter import RAW_TEXT, REASON, batch_counts, landing_columns
 from parebrick.load.schema import RAW_DATABASE, REJECTED_TABLE, Table
@@ -89,8 +90,11 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     exprs: dict[str, str] = {}
     checks: list[Check] = []
     for column in table.columns:
-        value = typed(table, column, ident(column.name), text=False, charset=charset)
-        read_types[column.name] = value.read_type
+        if column.field in table.file_name_fields:  # not in the file's text: a value of its name, for every row
+            value = typed(table, column, placeholder(column.field), text=True)
+        else:
+            value = typed(table, column, ident(column.name), text=False, charset=charset)
+            read_types[column.name] = value.read_type
         exprs[column.name] = value.expr
         checks.extend(value.checks)
     for extra in facts.extra_columns:
@@ -106,7 +110,8 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     # In the file's column order, by position (the header is checked before, and skipped): a field the
     # declaration renames (a hyphenated or unnamed header) is read straight into its column.
     by_field = {column.field: column.name for column in table.columns}
-    order = tuple(by_field.get(name, name) for name in facts.header) or (*table.column_names, *facts.extra_columns)
+    order = tuple(by_field.get(name, name) for name in facts.header) or (
+        *(c.name for c in table.columns if c.field not in table.file_name_fields), *facts.extra_columns)
     # The text of a rejected row as read, in the file's order (short-circuit `if`: built only for rejected rows).
     row_text = "formatRowNoNewline('CSV', " + ", ".join(ident(c) for c in order) + ")"
     if charset:
@@ -204,7 +209,7 @@ def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, land
     """Write the rows of one file through the landing; returns the batch's counts."""
     parts = plan(table, facts)
     params = {"structure": parts.structure, "batch": str(batch_id), "source": source,
-              "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]}
+              "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], **parameters(table, path.name)}
     with tempfile.TemporaryDirectory(prefix="parebrick-load-") as workdir:
         if not facts.compressed and feed.available():
             errors_path = os.path.join(workdir, "errors-fast.csv")

@@ -80,7 +80,7 @@ def _check_header(table: Table, line: str) -> tuple[tuple[str, ...], tuple[str, 
     except csv.Error as exc:
         raise FileRejected(f"not a CSV header ({exc}): is this a {table.qualified} extract?") from None
     fields = [field.strip() for field in fields]
-    declared = [column.field for column in table.columns]
+    declared = [column.field for column in table.columns if column.field not in table.file_name_fields]
     if len(fields) <= 1 and len(declared) > 1:
         for other, name in _DELIMITER_NAMES.items():
             if other != delimiter and other in line:

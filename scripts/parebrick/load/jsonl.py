@@ -9,8 +9,8 @@ A line is rejected (with its line number and text) when it is not valid JSON, is
 lacks a field of a required column (the key among them), or has a field the table does not declare while
 its format keeps no extras; with extras kept, every undeclared top-level field is stored in `_extra` as
 its raw JSON text (a nested field a declaration does not name is not kept). `Table.file_name_pattern`'s
-named groups are columns of every row (`filename`). Blank lines are not rows (see `textlines`). A file in which no line is a JSON object
-is not a JSON-lines extract at all and is rejected whole.
+named groups are columns of every row (`filename`). Blank lines are not rows (see `textlines`). A file in
+which no line is a JSON object is not a JSON-lines extract at all and is rejected whole.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from clickhouse_connect.driver.client import Client
 
 from parebrick.load.csvload import CsvResult
-from parebrick.load.filename import NAME_PARAMETER, name_values
+from parebrick.load.filename import parameters, placeholder
 from parebrick.load.inspect import FileFacts, FileRejected
 from parebrick.load.schema import RAW_DATABASE, REJECTED_TABLE, Column, Table
 from parebrick.load.sql import ident, literal, qualified
@@ -47,8 +47,8 @@ def field_text(column: Column) -> str:
 
 def plan(table: Table) -> tuple[list[str], dict[str, str]]:
     """(the fields as aliased columns of the line, the landing's values) of a JSON-lines table."""
-    groups = name_values(table, None)
-    fields = [f"{{{NAME_PARAMETER}{column.field}:String}} AS {ident(column.name)}" if column.field in groups
+    groups = table.file_name_fields
+    fields = [f"{placeholder(column.field)} AS {ident(column.name)}" if column.field in groups
               else f"{field_text(column)} AS {ident(column.name)}" for column in table.columns]
     in_lines = [column for column in table.columns if column.field not in groups]
     known = tuple(dict.fromkeys(path_of(column)[0] for column in in_lines))
@@ -80,9 +80,8 @@ def load_jsonl(client: Client, table: Table, path: Path, facts: FileFacts, *, la
                source: str, loaded_at: datetime) -> CsvResult:
     """Write the lines of one JSON-lines file through the landing; returns the batch's counts."""
     fields, values = plan(table)
-    parameters = {f"{NAME_PARAMETER}{name}": value for name, value in name_values(table, path.name).items()}
     result = load_lines(client, table, path, facts, landing=landing, batch_id=batch_id, source=source,
-                        loaded_at=loaded_at, fields=fields, values=values, parameters=parameters,
+                        loaded_at=loaded_at, fields=fields, values=values, parameters=parameters(table, path.name),
                         suffix="extract.jsonl")
     if result.rows_read and not result.rows_loaded and _all_unreadable(client, table, batch_id, result.rows_read):
         raise FileRejected(f"not a JSON-lines file: none of its {result.rows_read} lines is a JSON object")

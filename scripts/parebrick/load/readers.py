@@ -18,7 +18,7 @@ from clickhouse_connect.driver.client import Client
 
 from parebrick.load.blocks import load_blocks
 from parebrick.load.csvload import CsvResult, Limits, load_csv
-from parebrick.load.filename import name_values
+from parebrick.load import filename
 from parebrick.load.inspect import FileFacts, read_header
 from parebrick.load.jsonl import load_jsonl
 from parebrick.load.schema import Table
@@ -26,7 +26,7 @@ from parebrick.load.schema import Table
 
 def first_look(path: Path, table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(header, extra columns) of a CSV extract, () for the others; FileRejected when the file is not one."""
-    name_values(table, path.name)
+    filename.name_values(table, path.name)
     if table.format.reader == "csv":
         return read_header(path, table)
     return (), ()
@@ -35,6 +35,7 @@ def first_look(path: Path, table: Table) -> tuple[tuple[str, ...], tuple[str, ..
 def load(client: Client, table: Table, path: Path, facts: FileFacts, *, landing: str, batch_id: uuid.UUID,
          source: str, loaded_at: datetime, limits: Limits = Limits()) -> CsvResult:
     """Write the rows of one file through `landing` with its table's reader; returns the batch's counts."""
+    filename.check(client, table, path.name)
     reader = table.format.reader
     if reader == "csv":
         return load_csv(client, table, path, facts, landing=landing, batch_id=batch_id, source=source,

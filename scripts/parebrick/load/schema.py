@@ -7,6 +7,7 @@ to every raw table, to the batch log and to the quarantine. Types are ClickHouse
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 RAW_DATABASE = "raw"
@@ -114,6 +115,11 @@ class Table:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @property
+    def file_name_fields(self) -> tuple[str, ...]:
+        """The named groups of `file_name_pattern`: fields every row takes from its file's name, not its text."""
+        return tuple(re.compile(self.file_name_pattern).groupindex) if self.file_name_pattern else ()
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
