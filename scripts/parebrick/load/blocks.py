@@ -29,7 +29,7 @@ from parebrick.load.inspect import FileFacts, FileRejected
 from parebrick.load.schema import Layout, Table
 from parebrick.load.sql import ident, literal
 from parebrick.load.textlines import LINE, load_lines, metadata, scan
-from parebrick.load.values import Check, reason, typed
+from parebrick.load.values import Check, reason, typed_text_columns
 
 LAYOUT_FIELD = "_layout"
 _FIELDS = "_pb_fields"
@@ -98,11 +98,8 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
             wrong = literal(f"layout {layout.name}: field {position} ({field}) must be {value}, not ")
             checks.append((f"{_LAYOUT} = {index} AND {_FIELDS}[{position}] != {literal(value)}",
                            f"concat({wrong}, {_FIELDS}[{position}])"))
-    values: dict[str, str] = {}
-    for column in table.columns:
-        value = typed(table, column, ident(column.name), text=True)
-        values[column.name] = value.expr
-        checks.extend(value.checks)
+    values, column_checks = typed_text_columns(table)
+    checks.extend(column_checks)
     if fmt.keep_extra_columns:
         values["_extra"] = "CAST(map(), 'Map(String, String)')"  # a fixed layout has no fields beyond its own
     return fields, metadata(values, reason(checks), LINE)

@@ -27,7 +27,7 @@ from parebrick.load.inspect import FileFacts, FileRejected
 from parebrick.load.schema import RAW_DATABASE, REJECTED_TABLE, Column, Table
 from parebrick.load.sql import ident, literal, qualified
 from parebrick.load.textlines import LINE, load_lines, metadata
-from parebrick.load.values import Check, reason, typed
+from parebrick.load.values import Check, reason, typed_text_columns
 
 NOT_JSON = "not valid JSON"
 NOT_AN_OBJECT = "not a JSON object"
@@ -65,11 +65,8 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
         unknown = f"arrayFilter(k -> k NOT IN {known_sql}, JSONExtractKeys({LINE}))"
         checks.append((f"notEmpty({unknown})",
                        f"concat('fields {table.qualified} does not define: ', arrayStringConcat({unknown}, ', '))"))
-    values: dict[str, str] = {}
-    for column in table.columns:
-        value = typed(table, column, ident(column.name), text=True)
-        values[column.name] = value.expr
-        checks.extend(value.checks)
+    values, column_checks = typed_text_columns(table)
+    checks.extend(column_checks)
     if table.format.keep_extra_columns:
         pairs = f"arrayFilter(x -> x.1 NOT IN {known_sql}, JSONExtractKeysAndValuesRaw({LINE}))"
         values["_extra"] = f"mapFromArrays(arrayMap(x -> x.1, {pairs}), arrayMap(x -> x.2, {pairs}))"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from parebrick.load.schema import EPOCH, Column, Table, base_type, is_nullable, nullable
-from parebrick.load.sql import literal
+from parebrick.load.sql import ident, literal
 
 # The engine's names of the encodings extracts come in (text is converted to UTF-8 on the way).
 ENGINE_CHARSETS = {"cp1251": "windows-1251"}
@@ -121,6 +121,17 @@ def typed(table: Table, column: Column, field: str, *, text: bool, charset: str 
                  else f"ifNull({field}, '') = ''" if base == "String" or text else f"isNull({field})")
         checks.append((empty, literal(f"required column {column.name} is empty")))
     return Typed(read_type, expr, tuple(checks))
+
+
+def typed_text_columns(table: Table) -> tuple[dict[str, str], list[Check]]:
+    """Every declared column typed from a text field of its own name (JSON lines, blocks): values and checks."""
+    values: dict[str, str] = {}
+    checks: list[Check] = []
+    for column in table.columns:
+        value = typed(table, column, ident(column.name), text=True)
+        values[column.name] = value.expr
+        checks.extend(value.checks)
+    return values, checks
 
 
 def reason(checks: list[Check] | tuple[Check, ...]) -> str:
