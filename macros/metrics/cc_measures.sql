@@ -14,6 +14,22 @@
     sumIf(handle_time_sec, outcome = 'handled') as handled_handle_time_sec
 {%- endmacro %}
 
+{#-
+    The same counts summed to a coarser grain over an aggregate that has them (a day over services and
+    territories): counts add up, rates do not, so recompute them after with cc_contact_rates.
+-#}
+{% macro cc_contact_count_sums() -%}
+    sum(offered) as offered,
+    sum(handled) as handled,
+    sum(abandoned) as abandoned,
+    sum(other_outcomes) as other_outcomes,
+    sum(short_abandoned) as short_abandoned,
+    sum(handled_within_sl) as handled_within_sl,
+    sum(abandoned_within_sl) as abandoned_within_sl,
+    sum(handled_queue_time_sec) as handled_queue_time_sec,
+    sum(handled_handle_time_sec) as handled_handle_time_sec
+{%- endmacro %}
+
 {#- The rates of those counts (docs/metrics.md), for the select over an aggregate's columns. -#}
 {% macro cc_contact_rates() -%}
     {{ cc_service_level_pct() }} as service_level_pct,

@@ -156,6 +156,60 @@ def test_view_matches_the_generators_truth(built, generated, view):
     assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
 
 
+def national_truth(generated: Path) -> dict[str, dict[str, float | int | None]]:
+    """The national daily totals from the truth of v_cc_service_daily: its counts summed over every service
+    and territory of a local date, and the rates recomputed from the sums (docs/metrics.md)."""
+    counts = ("offered", "handled", "abandoned", "short_abandoned", "handled_within_sl")
+    days: dict[str, dict[str, int]] = {}
+    for row in read_truth(generated / "truth" / "v_cc_service_daily.csv"):
+        day = days.setdefault(row["report_date"], dict.fromkeys(counts, 0))
+        for column in counts:
+            day[column] += int(row[column])
+
+    def pct(numerator: int, denominator: int) -> float | None:
+        return None if denominator == 0 else 100 * numerator / denominator
+
+    return {
+        date: {
+            **day,
+            "service_level_pct": pct(day["handled_within_sl"], day["offered"] - day["short_abandoned"]),
+            "abandon_rate_pct": pct(day["abandoned"] - day["short_abandoned"], day["offered"] - day["short_abandoned"]),
+            "sl_only_handled_pct": pct(day["handled_within_sl"], day["handled"]),
+            "sl_negative_abandon_pct": pct(day["handled_within_sl"], day["offered"]),
+        }
+        for date, day in days.items()
+    }
+
+
+def test_national_daily_totals_match_the_sums_of_the_truth(built, generated):
+    """v_cc_national_daily, which `parebrick summary` reads its headline from, sums the service view's truth."""
+    truth = national_truth(generated)
+    names, rows = built.rows("SELECT * FROM views.v_cc_national_daily")
+    got = {str(row[names.index("report_date")]): dict(zip(names, row)) for row in rows}
+    assert truth and sorted(got) == sorted(truth)
+    mismatches = []
+    for date, expected in truth.items():
+        for column, want in expected.items():
+            have = got[date][column]
+            if column.endswith("_pct"):
+                if (want is None) != (have is None) or (want is not None and abs(want - have) > RATE_TOLERANCE):
+                    mismatches.append((date, column, want, have))
+            elif have != want:
+                mismatches.append((date, column, want, have))
+    assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
+
+
+def test_the_summary_headline_is_the_national_view(built, generated):
+    """`parebrick summary` prints the latest full day's national totals as the view publishes them."""
+    result = built.run("parebrick", "summary", "--target", built.target)
+    headline = next(line for line in result.output.splitlines() if line.startswith("Latest full day "))
+    day = headline.split()[3].rstrip(":")
+    expected = national_truth(generated)[day]
+    for label, column in (("offered", "offered"), ("handled", "handled"), ("abandoned", "abandoned")):
+        assert f"{label} {expected[column]:,}".replace(",", " ") in headline, headline
+    assert f"service level {expected['service_level_pct']:.1f} %" in headline, headline
+
+
 def test_every_planted_defect_left_the_numbers_right(built):
     """Rows read = loaded + rejected for every batch, and the quarantine holds the malformed rows."""
     _, rows = built.rows(
@@ -193,6 +247,7 @@ def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, r
         ("detail.dtl_brm__subscriber_months", "account_id, report_month"),
         ("views.v_appeal_funnel_monthly", "report_month, territory_code, product_code, service_code"),
         ("views.v_cc_service_daily", "report_date, service_code, territory_code"),
+        ("views.v_cc_national_daily", "report_date"),
         ("views.v_crm_cms_reconciliation_daily", "report_date, service_code"),
     ):
         # build_id names the build that wrote a row and loaded_at when its extract was loaded: they differ

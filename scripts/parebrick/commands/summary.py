@@ -10,17 +10,12 @@ from rich.table import Table
 from parebrick.commands.common import open_target
 from parebrick.layers import LayersError, load_layers
 
-# Daily totals of the published service view over every service and territory, newest first; the rates
-# are recomputed from the summed counts with the same definitions as the models (docs/metrics.md).
+# The headline numbers, as the warehouse publishes them: the national daily totals (every service and
+# territory per local date, rates computed once by the metric macros; docs/metrics.md), newest first.
+NATIONAL_DAILY_VIEW = "v_cc_national_daily"
 _DAILY_SQL = """
-SELECT report_date,
-       sum(offered) AS offered,
-       sum(handled) AS handled,
-       sum(abandoned) AS abandoned,
-       sum(short_abandoned) AS short_abandoned,
-       sum(handled_within_sl) AS handled_within_sl
-FROM views.v_cc_service_daily
-GROUP BY report_date
+SELECT report_date, offered, handled, abandoned, service_level_pct
+FROM {database:Identifier}.{view:Identifier}
 ORDER BY report_date DESC
 LIMIT 8
 """
@@ -49,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
     console = Console(width=max(Console().width, 100))
     try:
         # The databases of the layers and what they hold, in the order data flows through them.
-        layer_databases = [(layer.database, layer.holds) for layer in load_layers()]
+        layers = load_layers()
+        layer_databases = [(layer.database, layer.holds) for layer in layers]
+        views_database = next(layer.database for layer in layers if layer.name == "view")
     except LayersError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         return 1
@@ -60,8 +57,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         databases = [name for name, _ in layer_databases]
         rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
-        has_view = client.command("EXISTS TABLE views.v_cc_service_daily") == 1
-        days = client.query(_DAILY_SQL).result_rows if has_view else []
+        view = {"database": views_database, "view": NATIONAL_DAILY_VIEW}
+        has_view = client.command("EXISTS TABLE {database:Identifier}.{view:Identifier}", parameters=view) == 1
+        days = client.query(_DAILY_SQL, parameters=view).result_rows if has_view else []
     finally:
         client.close()
     found = {database: (tables, views, table_rows) for database, tables, views, table_rows in rows}
@@ -81,10 +79,10 @@ def run(args: argparse.Namespace) -> int:
     if days:
         partial, full = _split_partial_days(days)
         if full:
-            day, offered, handled, abandoned, short_abandoned, within_sl = full
+            day, offered, handled, abandoned, service_level_pct = full
             console.print(
                 f"Latest full day {day}: offered {offered:,}, handled {handled:,}, abandoned {abandoned:,}, "
-                f"service level {_percent(within_sl, offered - short_abandoned)}".replace(",", " "),
+                f"service level {_percent(service_level_pct)}".replace(",", " "),
                 highlight=False,
             )
         for day, offered, *_ in partial:
@@ -104,6 +102,6 @@ def _split_partial_days(days: list[tuple]) -> tuple[list[tuple], tuple | None]:
     return partial, None
 
 
-def _percent(numerator: int, denominator: int) -> str:
-    """As the pct macro: no denominator, no number."""
-    return "n/a" if denominator == 0 else f"{100 * numerator / denominator:.1f} %"
+def _percent(value: float | None) -> str:
+    """A published rate: NULL (no denominator, as the pct macro gives) is no number."""
+    return "n/a" if value is None else f"{value:.1f} %"
