@@ -63,13 +63,6 @@ REQUIRED_META = {
     "retention": "permanent",
 }
 
-@cache
-def folder_meta() -> dict:
-    """The `+meta` that dbt_project.yml gives every seed of seeds/dim/."""
-    project = yaml.safe_load((REPO / "dbt_project.yml").read_text(encoding="utf-8"))
-    return dict(project["seeds"]["parebrick"]["dim"].get("+meta") or {})
-
-
 INT_RANGES = {
     "UInt8": (0, 2**8 - 1), "UInt16": (0, 2**16 - 1), "UInt32": (0, 2**32 - 1),
     "Int8": (-(2**7), 2**7 - 1), "Int16": (-(2**15), 2**15 - 1), "Int32": (-(2**31), 2**31 - 1),
@@ -91,6 +84,14 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 @cache
+def folder_meta(name: str) -> dict:
+    """The meta a seed's folder declares for it in dbt_project.yml (`seeds: parebrick: <folder>: +meta`)."""
+    (path,) = [p for p in SEED_FILES if p.stem == name]
+    project = yaml.safe_load((REPO / "dbt_project.yml").read_text(encoding="utf-8"))
+    folder = project["seeds"]["parebrick"].get(path.parent.name) or {}
+    return folder.get("+meta") or {}
+
+
 def seed_properties(name: str) -> dict:
     (path,) = [p for p in SEED_FILES if p.stem == name]
     document = yaml.safe_load(path.with_suffix(".yml").read_text(encoding="utf-8"))
@@ -155,8 +156,8 @@ def test_yaml_types_and_describes_exactly_the_csv_columns(name):
     config = seed.get("config", {})
     column_types = config.get("column_types", {})
     assert list(column_types) == header, "column_types covers exactly the CSV columns, in order"
-    # owner and source_group are declared once for the folder (dbt_project.yml), the rest per seed.
-    meta = {**folder_meta(), **config.get("meta", {})}
+    # as dbt merges it: the folder's owner and source group, then the seed's own keys
+    meta = {**folder_meta(name), **config.get("meta", {})}
     for key, value in REQUIRED_META.items():
         assert meta.get(key) == value, f"config.meta.{key}"
     described = {column["name"]: column.get("description", "") for column in seed.get("columns", [])}
