@@ -36,7 +36,7 @@ from parebrick.load import feed
 from parebrick.load.batches import Batch, Rejection, delete_batch_rows, quarantine
 from parebrick.load.filename import parameters, placeholder
 from parebrick.load.inspect import FileFacts
-from parebrick.load.rawwriter import RAW_TEXT, REASON, batch_counts, landing_columns
+from parebrick.load.rawwriter import BATCH_VALUES, RAW_TEXT, REASON, batch_counts, batch_parameters, landing_columns
 from parebrick.load.schema import RAW_DATABASE, REJECTED_TABLE, Table
 from parebrick.load.sql import ident, literal, qualified
 from parebrick.load.values import ENGINE_CHARSETS, Check, reason as reasons, typed
@@ -102,10 +102,8 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     if fmt.keep_extra_columns:
         pairs = ", ".join(f"{literal(extra)}, {ident(extra)}" for extra in facts.extra_columns)
         exprs["_extra"] = f"map({pairs})" if pairs else "CAST(map(), 'Map(String, String)')"
-    exprs["_batch_id"] = "{batch:UUID}"
-    exprs["_source"] = "{source:String}"
+    exprs.update(BATCH_VALUES)
     exprs["_source_row"] = ""  # the way of reading decides (see _Plan.select)
-    exprs["_loaded_at"] = "{loaded_at:DateTime64(3, 'UTC')}"
     exprs[REASON] = reason = reasons(checks)
     # In the file's column order, by position (the header is checked before, and skipped): a field the
     # declaration renames (a hyphenated or unnamed header) is read straight into its column.
@@ -208,8 +206,8 @@ def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, land
              source: str, loaded_at: datetime, limits: Limits = Limits()) -> CsvResult:
     """Write the rows of one file through the landing; returns the batch's counts."""
     parts = plan(table, facts)
-    params = {"structure": parts.structure, "batch": str(batch_id), "source": source,
-              "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], **parameters(table, path.name)}
+    params = {"structure": parts.structure, **batch_parameters(batch_id, source, loaded_at),
+              **parameters(table, path.name)}
     with tempfile.TemporaryDirectory(prefix="parebrick-load-") as workdir:
         if not facts.compressed and feed.available():
             errors_path = os.path.join(workdir, "errors-fast.csv")

@@ -7,6 +7,8 @@ Materialized views on it send rows without a rejection reason to `raw.<group>__<
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from clickhouse_connect.driver.client import Client
 
 from parebrick.load.schema import (
@@ -17,6 +19,15 @@ from parebrick.load.sql import bookkeeping_ddl, create_raw_table, ident, literal
 
 REASON = "_reject_reason"
 RAW_TEXT = "_raw_text"
+# Every reader's batch metadata, as query parameters of its one INSERT (`batch_parameters`); `_source_row`
+# is the reader's own (how it numbers rows).
+BATCH_VALUES = {"_batch_id": "{batch:UUID}", "_source": "{source:String}",
+                "_loaded_at": "{loaded_at:DateTime64(3, 'UTC')}"}
+
+
+def batch_parameters(batch_id: object, source: str, loaded_at: datetime) -> dict[str, str]:
+    """The values of `BATCH_VALUES` for one batch."""
+    return {"batch": str(batch_id), "source": source, "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]}
 
 
 def landing_columns(table: Table) -> list[Column]:

@@ -69,17 +69,14 @@ class _Silent:
         pass
 
 
-def discover(inbox: Path, only: set[str] | None = None,
-             tables: Sequence[Table] | None = None) -> tuple[list[tuple[Table, Path]], list[str]]:
-    """The extracts in the inbox, table by table in declaration order, files by name; and what does not belong.
-
-    `tables`: the raw tables to look for (default: the project's declared file tables).
-    """
+def discover(inbox: Path, only: set[str] | None, tables: Sequence[Table]) -> tuple[list[tuple[Table, Path]], list[str]]:
+    """The extracts of `tables` in the inbox, table by table in declaration order, files by name; and what does
+    not belong."""
     found: list[tuple[Table, Path]] = []
     problems: list[str] = []
     if not inbox.is_dir():
         return [], [f"inbox {inbox} is not a directory"]
-    declared = registry.file_tables() if tables is None else [t for t in tables if t.format.reader != "api"]
+    declared = [t for t in tables if t.format.reader != "api"]
     known = {(t.group, t.name) for t in declared}
     for group_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
         for table_dir in sorted(p for p in group_dir.iterdir() if p.is_dir()):
@@ -116,10 +113,10 @@ def load_inbox(client: Client, inbox: Path, *, only: set[str] | None = None, exc
     """
     reporter = reporter or _Silent()
     loader = loader or InWarehouse()
+    tables = list(registry.tables().values()) if tables is None else list(tables)
     result = RunResult()
     if only:
-        known = registry.tables() if tables is None else {t.qualified: t for t in tables}
-        unknown = sorted(name for name in only if name not in known)
+        unknown = sorted(name for name in only if name not in {t.qualified for t in tables})
         if unknown:
             result.problems.append(f"--only names tables that are not declared: {', '.join(unknown)}")
             return result

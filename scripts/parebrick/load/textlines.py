@@ -20,7 +20,7 @@ from clickhouse_connect.driver.client import Client
 
 from parebrick.load.csvload import CsvResult, engine_path
 from parebrick.load.inspect import FileFacts
-from parebrick.load.rawwriter import batch_counts, landing_columns
+from parebrick.load.rawwriter import BATCH_VALUES, RAW_TEXT, REASON, batch_counts, batch_parameters, landing_columns
 from parebrick.load.schema import Table
 from parebrick.load.sql import ident, literal
 from parebrick.load.values import ENGINE_CHARSETS
@@ -43,9 +43,8 @@ def numbered_lines(table: Table) -> str:
 
 def metadata(values: dict[str, str], reason: str, raw_text: str) -> dict[str, str]:
     """`values` (the declared columns, `_extra`) completed with the load metadata, the reason and the text."""
-    return {**values, "_batch_id": "{batch:UUID}", "_source": "{source:String}", "_source_row": LINE_NUMBER,
-            "_loaded_at": "{loaded_at:DateTime64(3, 'UTC')}", "_reject_reason": reason,
-            "_raw_text": f"if({reason} = '', '', {raw_text})"}
+    return {**values, **BATCH_VALUES, "_source_row": LINE_NUMBER, REASON: reason,
+            RAW_TEXT: f"if({reason} = '', '', {raw_text})"}
 
 
 def load_lines(client: Client, table: Table, path: Path, facts: FileFacts, *, landing: str, batch_id: uuid.UUID,
@@ -60,8 +59,8 @@ def load_lines(client: Client, table: Table, path: Path, facts: FileFacts, *, la
     select = ", ".join(values[name] for name in names)
     inner = ", ".join([LINE_NUMBER, LINE, *fields])
     with tempfile.TemporaryDirectory(prefix="parebrick-load-") as workdir:
-        params = {**(parameters or {}), "path": engine_path(path, facts, workdir, suffix), "batch": str(batch_id),
-                  "source": source, "loaded_at": loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]}
+        params = {**(parameters or {}), "path": engine_path(path, facts, workdir, suffix),
+                  **batch_parameters(batch_id, source, loaded_at)}
         client.command(
             f"INSERT INTO {landing} ({', '.join(ident(name) for name in names)}) SELECT {select} "
             f"FROM (SELECT {inner} FROM {numbered_lines(table)})",
