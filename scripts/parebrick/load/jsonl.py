@@ -38,9 +38,14 @@ def path_of(column: Column) -> tuple[str, ...]:
     return tuple(column.field.split("."))
 
 
+def _json_args(column: Column) -> str:
+    """The line and the keys of the column's field, as the arguments of the engine's JSON functions."""
+    return ", ".join([LINE, *(literal(key) for key in path_of(column))])
+
+
 def field_text(column: Column) -> str:
     """The field as text (Nullable(String)): a string's content, other values as JSON, NULL when null or absent."""
-    args = ", ".join([LINE, *(literal(key) for key in path_of(column))])
+    args = _json_args(column)
     return (f"multiIf(JSONType({args}) = 'String', JSONExtractString({args}), JSONType({args}) = 'Null', NULL, "
             f"JSONExtractRaw({args}))")
 
@@ -59,8 +64,7 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
         column = table.column(name)
         if column.field in groups:
             continue
-        args = ", ".join([LINE, *(literal(key) for key in path_of(column))])
-        checks.append((f"NOT JSONHas({args})", literal(f"lacks field {column.field} (column {name})")))
+        checks.append((f"NOT JSONHas({_json_args(column)})", literal(f"lacks field {column.field} (column {name})")))
     if not table.format.keep_extra_columns:
         unknown = f"arrayFilter(k -> k NOT IN {known_sql}, JSONExtractKeys({LINE}))"
         checks.append((f"notEmpty({unknown})",

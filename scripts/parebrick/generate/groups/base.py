@@ -32,6 +32,11 @@ class SourceGroup:
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
 
+    def is_defect_day(self, extract_day: int, offset: int) -> bool:
+        """Whether `extract_day` is the day a delivery defect is planted: `offset` days into the extracts
+        (`delivery.DUPLICATE_FILE_DAY`, `OVERLAP_DAY`, `MALFORMED_DAY`), the same day in every group."""
+        return extract_day == self.sim.first_extract_day + offset
+
     def day_extracts(self, day: SimDay) -> Iterable[Extract]:
         """The extracts complete once `day` is simulated."""
         return ()

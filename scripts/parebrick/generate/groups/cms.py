@@ -65,9 +65,6 @@ class CmsGroup(SourceGroup):
         self.defect_rng = stream(sim.spec.seed, "defects")
         self.late_rows: pa.Table | None = None        # agent rows held back for the next agent-detail file
         self.previous_queue_detail: pa.Table | None = None
-        self.malformed_day = sim.first_extract_day + MALFORMED_DAY
-        self.overlap_day = sim.first_extract_day + OVERLAP_DAY
-        self.duplicate_day = sim.first_extract_day + DUPLICATE_FILE_DAY
 
     # -- extracts ---------------------------------------------------------------------------------
     def day_extracts(self, day: SimDay) -> Iterator[Extract]:
@@ -119,12 +116,12 @@ class CmsGroup(SourceGroup):
             rows = self._overlap(xd, rows, extract.name, defects)
         data = to_csv_bytes({c: rows[c] for c in detail.columns})
         count = rows.num_rows
-        if xd == self.malformed_day and self.sim.params.malformed_rows_per_table:
+        if self.is_defect_day(xd, MALFORMED_DAY) and self.sim.params.malformed_rows_per_table:
             data, bad = self._malformed(data, detail, count, extract.name, defects)
             count += bad
         file = Delivered(self.name, detail.table, extract.name, data, count, tuple(defects))
         yield file
-        if detail is CALL_DETAIL and xd == self.duplicate_day:
+        if detail is CALL_DETAIL and self.is_defect_day(xd, DUPLICATE_FILE_DAY):
             yield resend(file)
 
     def _late_rows(self, xd: int, rows: pa.Table, name: str, defects: list[Defect]) -> pa.Table:
@@ -146,7 +143,7 @@ class CmsGroup(SourceGroup):
         """On the overlap day, repeat the last minutes of the previous queue-detail file at the top."""
         previous, self.previous_queue_detail = self.previous_queue_detail, rows
         minutes = self.sim.params.overlap_minutes
-        if xd != self.overlap_day or previous is None:
+        if not self.is_defect_day(xd, OVERLAP_DAY) or previous is None:
             return rows
         tail = previous.filter(pc.greater_equal(previous["startDateTime"], pa.scalar(_before_midnight(xd, minutes))))
         if not tail.num_rows:

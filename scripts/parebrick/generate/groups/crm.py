@@ -52,8 +52,6 @@ class CrmGroup(SourceGroup):
         super().__init__(sim)
         self.pending = ExtractDays()
         self.next_run = FIRST_RUN_ID
-        self.malformed_day = sim.first_extract_day + MALFORMED_DAY
-        self.duplicate_day = sim.first_extract_day + DUPLICATE_FILE_DAY
 
     def day_extracts(self, day: SimDay) -> Iterator[Extract]:
         self._hold_appeals(day)
@@ -116,10 +114,10 @@ class CrmGroup(SourceGroup):
             yield extract.delivered()
             return
         file = extract.delivered()
-        if extract.day == self.malformed_day:
+        if self.is_defect_day(extract.day, MALFORMED_DAY):
             file = _with_corrupted_copies(file, extract.rows)
         yield file
-        if extract.day == self.duplicate_day:
+        if self.is_defect_day(extract.day, DUPLICATE_FILE_DAY):
             yield resend(file)
 
 
