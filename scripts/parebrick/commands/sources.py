@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from parebrick.load.sources_yaml import problems, write
+    from parebrick.load.sources_yaml import declaration_problems, problems, write
 
     project = project_dir()
     if args.check:
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         return 1 if found else 0
     for path in write(project):
         print(f"wrote {path.relative_to(project)}")
-    found = [line for line in problems(project) if not line.startswith("out of date")]
+    found = declaration_problems(project)
     for line in found:
         print(line)
     return 1 if found else 0

@@ -32,7 +32,8 @@ COMMITTED_ONLY = (
 LOAD_COLUMNS = (
     "Every raw table also carries the load columns the loader writes: "
     + "; ".join(f"`{column.name}` ({column.type}): {column.description}" for column in META_COLUMNS)
-    + " UCCX tables keep the columns their declaration does not name in `_extra` (Map(String, String))."
+    + " A table whose format keeps extra fields (UCCX, JSON reports) holds the fields its declaration does not name "
+      "in `_extra` (Map(String, String)), as text by field name."
 )
 
 
@@ -85,13 +86,18 @@ def loader_path(project: Path) -> Path:
     return project / "models" / "staging" / "loader" / "_loader__sources.yml"
 
 
-def problems(project: Path) -> list[str]:
-    """What `parebrick sources --check` reports: a group declaration the loader cannot read, a stale loader YAML."""
-    found = []
+def declaration_problems(project: Path) -> list[str]:
+    """A group declaration the loader cannot use, in one line; none when every group reads."""
     try:
         read_project(project)
     except DeclarationError as exc:
-        found.append(str(exc))
+        return [str(exc)]
+    return []
+
+
+def problems(project: Path) -> list[str]:
+    """What `parebrick sources --check` reports: a declaration the loader cannot use, a stale loader YAML."""
+    found = declaration_problems(project)
     path = loader_path(project)
     if not path.is_file() or path.read_text(encoding="utf-8") != render(loader_document()):
         found.append(f"out of date: {path.relative_to(project)} (run `parebrick sources`)")
