@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from parebrick.load.schema import (
-    EPOCH, READERS, Column, Format, Freshness, Layout, Table, base_type, is_nullable,
+    EPOCH, RAW_DATABASE, READERS, Column, Format, Freshness, Layout, Table, base_type, is_nullable,
 )
 
 SOURCES_GLOB = "models/staging/*/_*__sources.yml"
@@ -193,8 +193,8 @@ def read_group(path: Path, blocks: dict[str, str]) -> tuple[str, str, list[Table
     group = str(source["name"])
     if path.name != f"_{group}__sources.yml" or path.parent.name != group:
         raise DeclarationError(f"{where}: the source {group!r} belongs in models/staging/{group}/_{group}__sources.yml")
-    if source.get("schema") != "raw":
-        raise DeclarationError(f"{where}: a source group's schema is raw")
+    if source.get("schema") != RAW_DATABASE:
+        raise DeclarationError(f"{where}: a source group's schema is {RAW_DATABASE}")
     formats = {str(name): _format(str(name), dict(entry or {}), blocks, where)
                for name, entry in (_meta(source).get("formats") or {}).items()}
     tables = [_table(group, entry, formats, blocks, where) for entry in source.get("tables") or ()]
