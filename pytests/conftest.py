@@ -5,9 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO
+from support import REPO, Warehouse, run_tool
+
+# The sample every warehouse-reading test shares: small enough to build in a few minutes, big enough that
+# every service, territory and planted defect occurs (the golden tests check its every published row).
+SAMPLE_DAYS = 4
+SAMPLE_CALLS_PER_DAY = 2500
 
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def sample_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated landing zone (`inbox/`) with the generator's truth (`truth/`)."""
+    out = tmp_path_factory.mktemp("sample") / "sample"
+    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", str(SAMPLE_DAYS),
+                       "--calls-per-day", str(SAMPLE_CALLS_PER_DAY)], cwd=REPO)
+    assert result.returncode == 0, result.output[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(sample_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The sample loaded and built (`dbt build`) on a throwaway embedded warehouse. Tests only read it."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("sample_warehouse"), REPO)
+    warehouse.load(sample_extracts / "inbox")
+    warehouse.dbt("build")
+    return warehouse

@@ -8,6 +8,7 @@ they work on it.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from clickhouse_connect import get_client
 from clickhouse_connect.driver.client import Client
+
+from parebrick.embedded import open_client
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -74,3 +77,50 @@ def start_clickhouse_server(data_dir: Path) -> ClickHouseServer:
         process.kill()
         raise RuntimeError(f"the test ClickHouse server did not start: {line!r}")
     return ClickHouseServer(int(line.split()[1]), process)
+
+
+class Warehouse:
+    """A throwaway warehouse built by the project's own commands from one generated landing zone."""
+
+    def __init__(self, root: Path, repo: Path, server: ClickHouseServer | None = None):
+        self.root, self.repo, self.server = root, repo, server
+        self.path = root / "warehouse"
+        self.target = "server" if server else "local"
+        self.env = server.env if server else {"PAREBRICK_WAREHOUSE": str(self.path)}
+        profiles = root / "profiles"
+        profiles.mkdir(exist_ok=True)
+        shutil.copy(repo / "profiles.example.yml", profiles / "profiles.yml")
+        self.dbt_flags = ["--profiles-dir", str(profiles), "--target-path", str(root / "target"),
+                          "--log-path", str(root / "logs"), "--target", self.target]
+
+    def run(self, *args: str, ok: bool = True):
+        result = run_tool(list(args), cwd=self.repo, env=self.env)
+        if ok:
+            assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.output[-5000:]}"
+        return result
+
+    def load(self, inbox: Path):
+        return self.run("parebrick", "load", "--inbox", str(inbox), "--target", self.target, "--quiet", ok=False)
+
+    def dbt(self, *args: str):
+        return self.run("dbt", *args, *self.dbt_flags)
+
+    def client(self):
+        if self.server:
+            return self.server.client()
+        return open_client(self.path)
+
+    def execute(self, sql: str, settings: dict | None = None) -> None:
+        client = self.client()
+        try:
+            client.command(sql, settings=settings or {})
+        finally:
+            client.close()
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
+        client = self.client()
+        try:
+            result = client.query(sql)
+            return list(result.column_names), list(result.result_rows)
+        finally:
+            client.close()

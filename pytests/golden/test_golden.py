@@ -12,19 +12,15 @@ builds through dbt-clickhouse's HTTP transport, against the test ClickHouse serv
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import ClickHouseServer, run_tool, start_clickhouse_server
+from support import Warehouse, start_clickhouse_server
 
 from parebrick.bench.inbox import split_at_last_day
-from parebrick.embedded import open_client
 
-DAYS = 4
-CALLS_PER_DAY = 2500
 RATE_TOLERANCE = 0.01
 
 # view → (grain columns, exact columns, columns compared to RATE_TOLERANCE)
@@ -48,75 +44,27 @@ VIEWS = {
 }
 
 
-class Warehouse:
-    """A throwaway warehouse built by the project's own commands from one generated landing zone."""
-
-    def __init__(self, root: Path, repo: Path, server: ClickHouseServer | None = None):
-        self.root, self.repo, self.server = root, repo, server
-        self.path = root / "warehouse"
-        self.target = "server" if server else "local"
-        self.env = server.env if server else {"PAREBRICK_WAREHOUSE": str(self.path)}
-        profiles = root / "profiles"
-        profiles.mkdir(exist_ok=True)
-        shutil.copy(repo / "profiles.example.yml", profiles / "profiles.yml")
-        self.dbt_flags = ["--profiles-dir", str(profiles), "--target-path", str(root / "target"),
-                          "--log-path", str(root / "logs"), "--target", self.target]
-
-    def run(self, *args: str, ok: bool = True):
-        result = run_tool(list(args), cwd=self.repo, env=self.env)
-        if ok:
-            assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.output[-5000:]}"
-        return result
-
-    def load(self, inbox: Path):
-        return self.run("parebrick", "load", "--inbox", str(inbox), "--target", self.target, "--quiet", ok=False)
-
-    def dbt(self, *args: str):
-        return self.run("dbt", *args, *self.dbt_flags)
-
-    def client(self):
-        if self.server:
-            return self.server.client()
-        return open_client(self.path)
-
-    def execute(self, sql: str, settings: dict | None = None) -> None:
-        client = self.client()
-        try:
-            client.command(sql, settings=settings or {})
-        finally:
-            client.close()
-
-    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
-        client = self.client()
-        try:
-            result = client.query(sql)
-            return list(result.column_names), list(result.result_rows)
-        finally:
-            client.close()
-
-
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory, repo) -> Path:
-    out = tmp_path_factory.mktemp("golden") / "sample"
-    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", str(DAYS),
-                       "--calls-per-day", str(CALLS_PER_DAY)], cwd=repo)
-    assert result.returncode == 0, result.output[-3000:]
-    return out
+def generated(sample_extracts: Path) -> Path:
+    return sample_extracts
 
 
 @pytest.fixture(scope="module", params=["local", "server"])
-def built(request, generated, tmp_path_factory, repo) -> Iterator[Warehouse]:
-    """The sample loaded and built on the embedded target, then on a ClickHouse server."""
-    root = tmp_path_factory.mktemp(f"golden_{request.param}")
-    server = start_clickhouse_server(root / "server-data") if request.param == "server" else None
+def built(request, sample_warehouse, generated, tmp_path_factory, repo) -> Iterator[Warehouse]:
+    """The sample loaded and built on the embedded target (the session's sample warehouse), then on a
+    ClickHouse server."""
+    if request.param == "local":
+        yield sample_warehouse
+        return
+    root = tmp_path_factory.mktemp("golden_server")
+    server = start_clickhouse_server(root / "server-data")
     try:
         warehouse = Warehouse(root, repo, server)
         warehouse.load(generated / "inbox")
         warehouse.dbt("build")
         yield warehouse
     finally:
-        if server:
-            server.stop()
+        server.stop()
 
 
 def read_truth(path: Path) -> list[dict[str, str]]:
