@@ -27,7 +27,7 @@ DBT := $(BIN)/dbt
 DBT_FLAGS := --profiles-dir $(PROFILES_DIR) --target $(TARGET)
 PAREBRICK := $(BIN)/parebrick
 
-.PHONY: help setup demo build docs docs-static test pytest lint fix clean clean-warehouse
+.PHONY: help setup demo build docs docs-static analyses test pytest lint fix clean clean-warehouse
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -76,6 +76,10 @@ build: setup ## dbt build on TARGET (default: local), as production runs it: dat
 docs: setup ## generate the docs site and serve it on 127.0.0.1:DOCS_PORT
 	$(DBT) docs generate $(DBT_FLAGS)
 	$(DBT) docs serve $(DBT_FLAGS) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+# The notebooks read the published views of TARGET; their HTML lands beside the docs site, which links it.
+analyses: setup ## run every notebook of analyses/notebooks headless on TARGET and write target/analyses/*.html
+	$(PAREBRICK) analyses --target $(TARGET)
 
 docs-static: setup ## generate the docs as one static file (target/static_index.html)
 	$(DBT) docs generate $(DBT_FLAGS) --static

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO, Warehouse, run_tool
+from support import REPO, Completed, Warehouse, run_tool
 
 # The sample every warehouse-reading test shares: small enough to build in a few minutes, big enough that
 # every service, territory and planted defect occurs (the golden tests check its every published row).
@@ -35,3 +35,12 @@ def sample_warehouse(sample_extracts: Path, tmp_path_factory: pytest.TempPathFac
     warehouse.load(sample_extracts / "inbox")
     warehouse.dbt("build")
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def executed_analyses(sample_warehouse: Warehouse) -> tuple[Completed, Path]:
+    """`parebrick analyses` run on the sample warehouse: its output and the folder of the HTML pages."""
+    out = sample_warehouse.root / "analyses"
+    result = sample_warehouse.run("parebrick", "analyses", "--target", sample_warehouse.target, "--out", str(out),
+                                  ok=False)
+    return result, out

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.generate",
     "parebrick.commands.omnichat_api",
     "parebrick.commands.rules",
+    "parebrick.commands.analyses",
 )
 
 
