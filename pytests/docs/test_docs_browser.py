@@ -3,13 +3,17 @@ driven by Debian's headless chromium (selenium + chromium-driver; no browser is 
 
 What analysts do with the map is search a name, open it and read what it is, what its columns mean and
 where it comes from; the test does exactly that for the published view `v_cc_service_daily` and keeps a
-screenshot in `.artifacts/docs/` for a human to look at.
+screenshot in `.artifacts/docs/` for a human to look at. It also looks at what a person sees of the overview
+page (the colour legend as drawn pixels, not as markup) and opens every notebook from the site, as
+`make analyses` writes them beside it.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -29,9 +33,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 
 @pytest.fixture(scope="module")
-def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def docs_site(tmp_path_factory: pytest.TempPathFactory, executed_analyses) -> Path:
     """`dbt docs generate` with an empty catalog: descriptions, columns and lineage come from the manifest,
-    so no data needs building; the warehouse and target are throwaway folders."""
+    so no data needs building; the warehouse and target are throwaway folders. The notebooks' pages, run
+    on the sample warehouse, are put beside it as `make analyses` puts them (target/analyses/)."""
     scratch = tmp_path_factory.mktemp("docs-site")
     profiles = scratch / "profiles"
     profiles.mkdir()
@@ -45,6 +50,9 @@ def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = scratch / "target"
     for name in ("index.html", "manifest.json", "catalog.json", "static_index.html"):
         assert (target / name).exists(), f"dbt docs generate did not write {name}"
+    ran, pages = executed_analyses
+    assert ran.returncode == 0, ran.output[-3000:]
+    shutil.copytree(pages, target / "analyses")
     return target
 
 
@@ -149,3 +157,84 @@ def test_search_open_and_read_v_cc_service_daily(served: str, browser: Any) -> N
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / f"{MODEL}.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+
+
+def _layer_colours(docs_site: Path) -> dict[str, str]:
+    """The colour each layer's nodes are drawn in, as the manifest carries it (dbt_project.yml)."""
+    manifest = json.loads((docs_site / "manifest.json").read_text(encoding="utf-8"))
+    colours = {}
+    for node in manifest["nodes"].values():
+        if node["package_name"] == "parebrick" and node["resource_type"] in ("model", "seed", "snapshot"):
+            layer = node["original_file_path"].split("/")[1] if node["resource_type"] == "model" else node["resource_type"]
+            colours[layer] = node["docs"]["node_color"]
+    return colours
+
+
+def _pixels_of(png: bytes, colour: str, tolerance: float = 6 / 255) -> int:
+    """How many pixels of a screenshot are drawn in `colour` (#rrggbb)."""
+    from matplotlib.image import imread
+
+    image = imread(io.BytesIO(png), format="png")[..., :3]
+    wanted = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    return int((abs(image - wanted) <= tolerance).all(axis=-1).sum())
+
+
+def test_the_overview_shows_the_colour_legend_as_drawn_swatches(served: str, browser: Any, docs_site: Path) -> None:
+    """A person sees a swatch in each layer's colour on the overview page, and no markup as text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 30)
+    browser.get(f"{served}/index.html")
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "Colours in the lineage graph"))
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "<span" not in text and "style=" not in text, "the overview shows HTML as text"
+    legend = browser.find_element(By.CSS_SELECTOR, "img[src$='lineage_legend.svg']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", legend)
+    wait.until(lambda _: browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0;", legend))
+    assert legend.size["width"] > 300, legend.size
+    shot = legend.screenshot_as_png
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "overview_legend.png").write_bytes(shot)
+    colours = _layer_colours(docs_site)
+    assert set(colours) == {"staging", "detail", "aggregate", "view", "seed", "snapshot"}, colours
+    # a 24-pixel rounded swatch is some 500 pixels; anti-aliased text never reaches that in one exact colour
+    drawn = {layer: _pixels_of(shot, colour) for layer, colour in colours.items()}
+    assert all(count >= 300 for count in drawn.values()), f"pixels drawn per layer colour: {drawn}"
+
+
+def test_every_notebook_opens_from_the_overview_and_from_its_exposure(served: str, browser: Any,
+                                                                      docs_site: Path) -> None:
+    """Each notebook exposure links its page; the overview links the same pages; each opens with its plots."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from parebrick.analyses.notebooks import discover
+
+    notebooks = {notebook.name: notebook for notebook in discover(REPO)}
+    manifest = json.loads((docs_site / "manifest.json").read_text(encoding="utf-8"))
+    exposures = {exposure["name"]: exposure["url"] for exposure in manifest["exposures"].values()
+                 if exposure["type"] == "notebook"}
+    linked = {url.removeprefix("analyses/").removesuffix(".html") for url in exposures.values()}
+    assert linked == set(notebooks), f"notebook exposures {exposures} against the notebooks {sorted(notebooks)}"
+
+    wait = WebDriverWait(browser, 30)
+
+    def open_and_look(page: str, href: str) -> None:
+        browser.get(page)
+        link = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f"a[href='{href}']")))
+        link.click()
+        notebook = notebooks[href.removeprefix("analyses/").removesuffix(".html")]
+        wait.until(ec.title_is(notebook.title))
+        plots = browser.find_elements(By.CSS_SELECTOR, "img[src^='data:image/png']")
+        drawn = [p for p in plots if browser.execute_script("return arguments[0].naturalWidth;", p) > 100]
+        assert len(drawn) >= 2, f"{href}: {len(drawn)} plots drawn"
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", drawn[0])
+        assert browser.save_screenshot(str(ARTIFACTS / f"{notebook.name}.png"))
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, url in sorted(exposures.items()):
+        open_and_look(f"{served}/index.html#!/overview", url)
+        open_and_look(f"{served}/index.html#!/exposure/exposure.parebrick.{name}", url)
