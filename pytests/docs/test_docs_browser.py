@@ -224,8 +224,13 @@ def test_every_notebook_opens_from_the_overview_and_from_its_exposure(served: st
 
     def open_and_look(page: str, href: str) -> None:
         browser.get(page)
+        site = browser.current_window_handle
         link = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f"a[href='{href}']")))
         link.click()
+        # the exposure's button opens its page in a new tab
+        opened = [handle for handle in browser.window_handles if handle != site]
+        if opened:
+            browser.switch_to.window(opened[0])
         notebook = notebooks[href.removeprefix("analyses/").removesuffix(".html")]
         wait.until(ec.title_is(notebook.title))
         plots = browser.find_elements(By.CSS_SELECTOR, "img[src^='data:image/png']")
@@ -233,6 +238,9 @@ def test_every_notebook_opens_from_the_overview_and_from_its_exposure(served: st
         assert len(drawn) >= 2, f"{href}: {len(drawn)} plots drawn"
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", drawn[0])
         assert browser.save_screenshot(str(ARTIFACTS / f"{notebook.name}.png"))
+        if opened:
+            browser.close()
+            browser.switch_to.window(site)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, url in sorted(exposures.items()):
