@@ -190,6 +190,7 @@ def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, r
         ("detail.dtl_crm__appeals", "appeal_id"),
         ("detail.dtl_wfm__forecast_intervals", "service_code, territory_code, interval_start"),
         ("detail.dtl_wfm__operator_days", "report_date, operator_login"),
+        ("detail.dtl_wfm__operator_intervals", "operator_login, interval_start"),
         ("detail.dtl_cms__agent_legs",
          "node_id, profile_id, session_id, session_seq_num, resource_id, started_at, q_index"),
         ("detail.dtl_brm__subscriber_months", "account_id, report_month"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from parebrick.generate.dictionaries import Dictionaries
-from parebrick.generate.erlang import erlang_c, required_agents
+from parebrick.erlang import erlang_c, required_agents
 from parebrick.generate.names import people
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream

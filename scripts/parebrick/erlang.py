@@ -1,4 +1,5 @@
-"""Erlang C, vectorised over many intervals at once: the staffing model behind forecasts and queue times."""
+"""Erlang C, vectorised over many intervals at once: the staffing model behind the generator's forecasts and
+queue times and behind the analyses' staffing gap (one module, so both staff the same way)."""
 
 from __future__ import annotations
 
