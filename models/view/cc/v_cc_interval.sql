@@ -20,9 +20,19 @@ interval_keys as (
         territory_code
     from service_interval
     union distinct
-    select interval_start, report_date, service_code, territory_code from forecast_intervals
+    select
+        interval_start,
+        report_date,
+        service_code,
+        territory_code
+    from forecast_intervals
     union distinct
-    select interval_start, report_date, service_code, territory_code from staffing_intervals
+    select
+        interval_start,
+        report_date,
+        service_code,
+        territory_code
+    from staffing_intervals
 ),
 
 final as (
