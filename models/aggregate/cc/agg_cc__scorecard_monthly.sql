@@ -5,14 +5,6 @@
     order_by='(report_month, level_order, member)',
 ) }}
 
-{%- set components = scorecard_components() -%}
-{#- The additive parts of the components: operator-side (every level) and queue-side (levels with queues). -#}
-{%- set operator_sums = [
-    'handled', 'handle_time_sec', 'busy_sec', 'scheduled_sec',
-    'resolved', 'resolved_first_contact', 'csat_sum', 'csat_count',
-] -%}
-{%- set queue_sums = ['offered', 'short_abandoned', 'handled_within_sl'] -%}
-
 with operator_days as (
     select * from {{ ref('dtl_wfm__operator_days') }}
 ),
@@ -45,12 +37,12 @@ days_with_team as (
 
 assigned_days as (
     select
-        toStartOfMonth(report_date) as report_month,
         report_date,
         operator_login,
-        assumeNotNull(team) as team,
         service_code,
         territory_code,
+        toStartOfMonth(report_date) as report_month,
+        assumeNotNull(team) as team,
         toUInt64(handled) as handled,
         toInt64(handle_time_sec) as handle_time_sec,
         toInt64(talk_sec + hold_sec + work_sec) as busy_sec,
@@ -105,10 +97,10 @@ appeal_facts as (
 -- Rated chats served by an operator, under the operator's team on the chat's date, as appeals are.
 chat_facts as (
     select
-        toStartOfMonth(c.report_date) as report_month,
         c.operator_login as operator_login,
+        toStartOfMonth(c.report_date) as report_month,
         if(d.team is null, f.first_team, d.team) as attributed_team,
-        toUInt64(sum(c.csat)) as csat_sum,
+        toUInt64(sum(coalesce(c.csat, 0))) as csat_sum,
         toUInt64(count()) as csat_count
     from chats as c
     asof left join assigned_days as d
@@ -177,9 +169,14 @@ operator_rows as (
         any(p.service_code) as service_code,
         any(p.territory_code) as territory_code,
         any(p.macro_region_code) as macro_region_code,
-        {%- for column in operator_sums %}
-            sum(f.{{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        sum(f.handled) as handled,
+        sum(f.handle_time_sec) as handle_time_sec,
+        sum(f.busy_sec) as busy_sec,
+        sum(f.scheduled_sec) as scheduled_sec,
+        sum(f.resolved) as resolved,
+        sum(f.resolved_first_contact) as resolved_first_contact,
+        sum(f.csat_sum) as csat_sum,
+        sum(f.csat_count) as csat_count
     from operator_facts as f
     left join team_places as p on f.report_month = p.report_month and f.team = p.team
     group by f.report_month, f.operator_login, f.team
@@ -192,9 +189,14 @@ team_rows as (
         service_code,
         territory_code,
         macro_region_code,
-        {%- for column in operator_sums %}
-            sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        sum(handled) as handled,
+        sum(handle_time_sec) as handle_time_sec,
+        sum(busy_sec) as busy_sec,
+        sum(scheduled_sec) as scheduled_sec,
+        sum(resolved) as resolved,
+        sum(resolved_first_contact) as resolved_first_contact,
+        sum(csat_sum) as csat_sum,
+        sum(csat_count) as csat_count
     from operator_rows
     group by report_month, team, service_code, territory_code, macro_region_code
 ),
@@ -205,25 +207,34 @@ service_territory_facts as (
         report_month,
         service_code,
         territory_code,
-        {%- for column in operator_sums %}
-            {{ column }},
-        {%- endfor %}
-        {%- for column in queue_sums %}
-            toUInt64(0) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        toUInt64(0) as offered,
+        toUInt64(0) as short_abandoned,
+        toUInt64(0) as handled_within_sl
     from team_rows
     union all
     select
         report_month,
         service_code,
         territory_code,
-        {%- for column in operator_sums %}
-            {{ '0' if column not in ['handle_time_sec', 'busy_sec', 'scheduled_sec'] else 'toInt64(0)' }}
-            as {{ column }},
-        {%- endfor %}
-        {%- for column in queue_sums %}
-            toUInt64({{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        toUInt64(0) as handled,
+        toInt64(0) as handle_time_sec,
+        toInt64(0) as busy_sec,
+        toInt64(0) as scheduled_sec,
+        toUInt64(0) as resolved,
+        toUInt64(0) as resolved_first_contact,
+        toUInt64(0) as csat_sum,
+        toUInt64(0) as csat_count,
+        toUInt64(offered) as offered,
+        toUInt64(short_abandoned) as short_abandoned,
+        toUInt64(handled_within_sl) as handled_within_sl
     from service_monthly
 ),
 
@@ -233,9 +244,17 @@ service_territory_rows as (
         f.service_code as service_code,
         f.territory_code as territory_code,
         any(t.macro_region_code) as macro_region_code,
-        {%- for column in operator_sums + queue_sums %}
-            sum(f.{{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        sum(f.handled) as handled,
+        sum(f.handle_time_sec) as handle_time_sec,
+        sum(f.busy_sec) as busy_sec,
+        sum(f.scheduled_sec) as scheduled_sec,
+        sum(f.resolved) as resolved,
+        sum(f.resolved_first_contact) as resolved_first_contact,
+        sum(f.csat_sum) as csat_sum,
+        sum(f.csat_count) as csat_count,
+        sum(f.offered) as offered,
+        sum(f.short_abandoned) as short_abandoned,
+        sum(f.handled_within_sl) as handled_within_sl
     from service_territory_facts as f
     left join territories as t on f.territory_code = t.territory_code
     group by f.report_month, f.service_code, f.territory_code
@@ -246,9 +265,17 @@ territory_rows as (
         report_month,
         territory_code,
         macro_region_code,
-        {%- for column in operator_sums + queue_sums %}
-            sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        sum(handled) as handled,
+        sum(handle_time_sec) as handle_time_sec,
+        sum(busy_sec) as busy_sec,
+        sum(scheduled_sec) as scheduled_sec,
+        sum(resolved) as resolved,
+        sum(resolved_first_contact) as resolved_first_contact,
+        sum(csat_sum) as csat_sum,
+        sum(csat_count) as csat_count,
+        sum(offered) as offered,
+        sum(short_abandoned) as short_abandoned,
+        sum(handled_within_sl) as handled_within_sl
     from service_territory_rows
     group by report_month, territory_code, macro_region_code
 ),
@@ -257,9 +284,17 @@ macro_region_rows as (
     select
         report_month,
         macro_region_code,
-        {%- for column in operator_sums + queue_sums %}
-            sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        sum(handled) as handled,
+        sum(handle_time_sec) as handle_time_sec,
+        sum(busy_sec) as busy_sec,
+        sum(scheduled_sec) as scheduled_sec,
+        sum(resolved) as resolved,
+        sum(resolved_first_contact) as resolved_first_contact,
+        sum(csat_sum) as csat_sum,
+        sum(csat_count) as csat_count,
+        sum(offered) as offered,
+        sum(short_abandoned) as short_abandoned,
+        sum(handled_within_sl) as handled_within_sl
     from territory_rows
     group by report_month, macro_region_code
 ),
@@ -267,9 +302,17 @@ macro_region_rows as (
 center_rows as (
     select
         report_month,
-        {%- for column in operator_sums + queue_sums %}
-            sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        sum(handled) as handled,
+        sum(handle_time_sec) as handle_time_sec,
+        sum(busy_sec) as busy_sec,
+        sum(scheduled_sec) as scheduled_sec,
+        sum(resolved) as resolved,
+        sum(resolved_first_contact) as resolved_first_contact,
+        sum(csat_sum) as csat_sum,
+        sum(csat_count) as csat_count,
+        sum(offered) as offered,
+        sum(short_abandoned) as short_abandoned,
+        sum(handled_within_sl) as handled_within_sl
     from macro_region_rows
     group by report_month
 ),
@@ -286,12 +329,17 @@ levels as (
         territory_code,
         macro_region_code,
         service_code as target_service_code,
-        {%- for column in operator_sums %}
-            {{ column }},
-        {%- endfor %}
-        {%- for column in queue_sums %}
-            cast(null as Nullable(UInt64)) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        cast(null as Nullable(UInt64)) as offered,
+        cast(null as Nullable(UInt64)) as short_abandoned,
+        cast(null as Nullable(UInt64)) as handled_within_sl
     from operator_rows
     union all
     select
@@ -304,12 +352,17 @@ levels as (
         territory_code,
         macro_region_code,
         service_code as target_service_code,
-        {%- for column in operator_sums %}
-            {{ column }},
-        {%- endfor %}
-        {%- for column in queue_sums %}
-            cast(null as Nullable(UInt64)) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        cast(null as Nullable(UInt64)) as offered,
+        cast(null as Nullable(UInt64)) as short_abandoned,
+        cast(null as Nullable(UInt64)) as handled_within_sl
     from team_rows
     union all
     select
@@ -322,9 +375,17 @@ levels as (
         territory_code,
         macro_region_code,
         service_code as target_service_code,
-        {%- for column in operator_sums + queue_sums %}
-            {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        offered,
+        short_abandoned,
+        handled_within_sl
     from service_territory_rows
     union all
     select
@@ -337,9 +398,17 @@ levels as (
         territory_code,
         macro_region_code,
         '*' as target_service_code,
-        {%- for column in operator_sums + queue_sums %}
-            {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        offered,
+        short_abandoned,
+        handled_within_sl
     from territory_rows
     union all
     select
@@ -352,9 +421,17 @@ levels as (
         null as territory_code,
         macro_region_code,
         '*' as target_service_code,
-        {%- for column in operator_sums + queue_sums %}
-            {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        offered,
+        short_abandoned,
+        handled_within_sl
     from macro_region_rows
     union all
     select
@@ -367,9 +444,17 @@ levels as (
         null as territory_code,
         null as macro_region_code,
         '*' as target_service_code,
-        {%- for column in operator_sums + queue_sums %}
-            {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        offered,
+        short_abandoned,
+        handled_within_sl
     from center_rows
 ),
 
@@ -377,12 +462,24 @@ levels as (
 service_targets as (
     select
         service_code as target_key,
-        {%- for c in components %}
-            anyIf(toNullable(floor), component = '{{ c.component }}') as {{ c.component }}_floor,
-            anyIf(toNullable(target), component = '{{ c.component }}') as {{ c.component }}_target,
-            anyIf(toNullable(weight), component = '{{ c.component }}') as {{ c.component }}_weight
-            {{- "," if not loop.last }}
-        {%- endfor %}
+        anyIf(toNullable(floor), component = 'handled') as handled_floor,
+        anyIf(toNullable(target), component = 'handled') as handled_target,
+        anyIf(toNullable(weight), component = 'handled') as handled_weight,
+        anyIf(toNullable(floor), component = 'aht_sec') as aht_sec_floor,
+        anyIf(toNullable(target), component = 'aht_sec') as aht_sec_target,
+        anyIf(toNullable(weight), component = 'aht_sec') as aht_sec_weight,
+        anyIf(toNullable(floor), component = 'fcr_pct') as fcr_pct_floor,
+        anyIf(toNullable(target), component = 'fcr_pct') as fcr_pct_target,
+        anyIf(toNullable(weight), component = 'fcr_pct') as fcr_pct_weight,
+        anyIf(toNullable(floor), component = 'occupancy_pct') as occupancy_pct_floor,
+        anyIf(toNullable(target), component = 'occupancy_pct') as occupancy_pct_target,
+        anyIf(toNullable(weight), component = 'occupancy_pct') as occupancy_pct_weight,
+        anyIf(toNullable(floor), component = 'service_level_pct') as service_level_pct_floor,
+        anyIf(toNullable(target), component = 'service_level_pct') as service_level_pct_target,
+        anyIf(toNullable(weight), component = 'service_level_pct') as service_level_pct_weight,
+        anyIf(toNullable(floor), component = 'csat_avg') as csat_avg_floor,
+        anyIf(toNullable(target), component = 'csat_avg') as csat_avg_target,
+        anyIf(toNullable(weight), component = 'csat_avg') as csat_avg_weight
     from targets
     group by service_code
 ),
@@ -404,13 +501,24 @@ valued as (
 targeted as (
     select
         v.*,
-        {%- for c in components %}
-            coalesce(own.{{ c.component }}_floor, fallback.{{ c.component }}_floor) as {{ c.component }}_floor,
-            coalesce(own.{{ c.component }}_target, fallback.{{ c.component }}_target)
-            as {{ c.component }}_target,
-            coalesce(own.{{ c.component }}_weight, fallback.{{ c.component }}_weight)
-            as {{ c.component }}_weight{{ "," if not loop.last }}
-        {%- endfor %}
+        coalesce(own.handled_floor, fallback.handled_floor) as handled_floor,
+        coalesce(own.handled_target, fallback.handled_target) as handled_target,
+        coalesce(own.handled_weight, fallback.handled_weight) as handled_weight,
+        coalesce(own.aht_sec_floor, fallback.aht_sec_floor) as aht_sec_floor,
+        coalesce(own.aht_sec_target, fallback.aht_sec_target) as aht_sec_target,
+        coalesce(own.aht_sec_weight, fallback.aht_sec_weight) as aht_sec_weight,
+        coalesce(own.fcr_pct_floor, fallback.fcr_pct_floor) as fcr_pct_floor,
+        coalesce(own.fcr_pct_target, fallback.fcr_pct_target) as fcr_pct_target,
+        coalesce(own.fcr_pct_weight, fallback.fcr_pct_weight) as fcr_pct_weight,
+        coalesce(own.occupancy_pct_floor, fallback.occupancy_pct_floor) as occupancy_pct_floor,
+        coalesce(own.occupancy_pct_target, fallback.occupancy_pct_target) as occupancy_pct_target,
+        coalesce(own.occupancy_pct_weight, fallback.occupancy_pct_weight) as occupancy_pct_weight,
+        coalesce(own.service_level_pct_floor, fallback.service_level_pct_floor) as service_level_pct_floor,
+        coalesce(own.service_level_pct_target, fallback.service_level_pct_target) as service_level_pct_target,
+        coalesce(own.service_level_pct_weight, fallback.service_level_pct_weight) as service_level_pct_weight,
+        coalesce(own.csat_avg_floor, fallback.csat_avg_floor) as csat_avg_floor,
+        coalesce(own.csat_avg_target, fallback.csat_avg_target) as csat_avg_target,
+        coalesce(own.csat_avg_weight, fallback.csat_avg_weight) as csat_avg_weight
     from valued as v
     left join service_targets as own on v.target_service_code = own.target_key
     left join service_targets as fallback on v.default_service_code = fallback.target_key
@@ -419,10 +527,13 @@ targeted as (
 scored as (
     select
         *,
-        {%- for c in components %}
-            {{ scorecard_score(c.value, c.component ~ '_floor', c.component ~ '_target') }}
-            as {{ c.score }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ scorecard_score('handled_per_hour', 'handled_floor', 'handled_target') }} as handled_score,
+        {{ scorecard_score('aht_sec', 'aht_sec_floor', 'aht_sec_target') }} as aht_score,
+        {{ scorecard_score('fcr_pct', 'fcr_pct_floor', 'fcr_pct_target') }} as fcr_score,
+        {{ scorecard_score('occupancy_pct', 'occupancy_pct_floor', 'occupancy_pct_target') }} as occupancy_score,
+        {{ scorecard_score('service_level_pct', 'service_level_pct_floor', 'service_level_pct_target') }}
+            as service_level_score,
+        {{ scorecard_score('csat_avg', 'csat_avg_floor', 'csat_avg_target') }} as csat_score
     from targeted
 ),
 
@@ -436,16 +547,30 @@ final as (
         cast(service_code as LowCardinality(Nullable(String))) as service_code,
         cast(territory_code as LowCardinality(Nullable(String))) as territory_code,
         cast(macro_region_code as LowCardinality(Nullable(String))) as macro_region_code,
-        {%- for column in operator_sums + queue_sums %}
-            {{ column }},
-        {%- endfor %}
-        {%- for c in components %}
-            {{ c.value }},
-        {%- endfor %}
-        {%- for c in components %}
-            {{ c.score }},
-        {%- endfor %}
-        {{ scorecard_integral_score(components) }} as integral_score
+        handled,
+        handle_time_sec,
+        busy_sec,
+        scheduled_sec,
+        resolved,
+        resolved_first_contact,
+        csat_sum,
+        csat_count,
+        offered,
+        short_abandoned,
+        handled_within_sl,
+        handled_per_hour,
+        aht_sec,
+        fcr_pct,
+        occupancy_pct,
+        service_level_pct,
+        csat_avg,
+        handled_score,
+        aht_score,
+        fcr_score,
+        occupancy_score,
+        service_level_score,
+        csat_score,
+        {{ scorecard_integral_score(scorecard_components()) }} as integral_score
     from scored
 )
 
