@@ -16,8 +16,8 @@
 # The scorecard (личный кабинет, интегральная оценка) gives every level of the contact center the same
 # card, from one operator up to the whole center: operator → team → service × territory → territory →
 # macro-region → center. This notebook reads only the published view `v_cc_scorecard_monthly` and shows,
-# for the latest month in it, the card of the operator who handled the most contacts next to the
-# center's card.
+# for the latest month in it (or the `MONTH` set below), the card of the operator who handled the most
+# contacts next to the center's card.
 #
 # **How a component is scored.** Each component has a *floor* and a *target*, per service, in the
 # dictionary `dim_scorecard_targets` (changed by pull request). A value at the floor scores 0, a value at
@@ -42,6 +42,7 @@ import pandas as pd
 from parebrick.analyses import read_view
 
 SCORECARD = "v_cc_scorecard_monthly"
+MONTH = None  # a month to look at, "YYYY-MM"; None: the latest month in the view
 COMPONENTS = [  # (label on the chart, value column, score column)
     ("Handled\nper hour", "handled_per_hour", "handled_score"),
     ("AHT", "aht_sec", "aht_score"),
@@ -52,11 +53,13 @@ COMPONENTS = [  # (label on the chart, value column, score column)
 ]
 
 months = read_view(SCORECARD, columns=["report_month"], where="level = 'center'")
-month = pd.Timestamp(months["report_month"].max()).date()
+month = pd.Timestamp(f"{MONTH}-01" if MONTH else months["report_month"].max()).date()
+assert (pd.to_datetime(months["report_month"]).dt.date == month).any(), f"{SCORECARD} has no month {month:%Y-%m}"
 cards = read_view(SCORECARD, where="report_month = {month:Date} AND level IN ('operator', 'center')",
                   parameters={"month": month})
 operators = cards[cards["level"] == "operator"]
 center = cards[cards["level"] == "center"].iloc[0]
+assert not operators.empty, f"no operator worked in {month:%Y-%m}: there is no operator's card to show"
 # The operator with the most handled contacts; a tie goes to the first login, so a rerun picks the same one.
 operator = operators.sort_values(["handled", "member"], ascending=[False, True]).iloc[0]
 print(f"Month {month:%Y-%m}: {operators['member'].nunique()} operators; "
