@@ -76,3 +76,9 @@ def test_rates_follow_the_metric_definitions(built):
     # nothing offered: every rate is NULL, never 0 and never an error
     assert empty[2:] == (None, None, None, None, None, None)
     assert second[2:] == pytest.approx((100 * 2 / 5, 100 * 2 / 5, 100 * 2 / 2, 100 * 3 / 5, 100 * 2 / 5, 30))
+
+
+def test_sums_over_children_finds_the_wrong_sum_and_the_orphan(built):
+    # a level above the one a column starts at (offered: team) is not compared with the rows below it
+    assert outcome(built[1], "sums_over_children_ok") == ("pass", 0)
+    assert outcome(built[1], "sums_over_children_broken") == ("fail", 2)

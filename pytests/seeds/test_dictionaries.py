@@ -54,6 +54,8 @@ KEYS = {
     "dim_cms_queue_map": "csq_id", "dim_cms_contact_types": "contact_type",
     "dim_cms_contact_dispositions": "contact_disposition", "dim_cms_queue_dispositions": "queue_disposition",
     "dim_calendar": "calendar_date",
+    # a composite key: one row per component and service ('*' the component's default)
+    "dim_scorecard_targets": ("component", "service_code"),
 }
 
 REQUIRED_META = {
@@ -81,6 +83,12 @@ def read_seed(name: str) -> tuple[list[str], list[dict[str, str]]]:
 
 def rows(name: str) -> list[dict[str, str]]:
     return read_seed(name)[1]
+
+
+def key_columns(name: str) -> tuple[str, ...]:
+    """The columns of a seed's key (most have one)."""
+    key = KEYS[name]
+    return (key,) if isinstance(key, str) else key
 
 
 @cache
@@ -185,23 +193,33 @@ def test_every_value_fits_its_declared_clickhouse_type(name):
             elif ch_type == "Date":
                 assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), where
                 as_date(value)
+            elif ch_type == "Float64":
+                assert re.fullmatch(r"-?\d+(\.\d+)?", value), where
             else:
                 assert ch_type in STRING_TYPES, f"{name}.{column}: unexpected type {ch_type}"
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_key_is_unique_and_present(name):
-    values = [row[KEYS[name]] for row in rows(name)]
-    assert all(values)
+    values = [tuple(row[column] for column in key_columns(name)) for row in rows(name)]
+    assert all(all(value) for value in values)
     duplicates = [value for value, count in Counter(values).items() if count > 1]
     assert not duplicates
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_key_has_unique_and_not_null_data_tests(name):
-    columns = {column["name"]: column for column in seed_properties(name)["columns"]}
-    tests = columns[KEYS[name]].get("data_tests", [])
-    assert "unique" in tests and "not_null" in tests
+    seed = seed_properties(name)
+    columns = {column["name"]: column for column in seed["columns"]}
+    key = key_columns(name)
+    for column in key:
+        assert "not_null" in columns[column].get("data_tests", []), f"{column} has not_null"
+    if len(key) == 1:
+        assert "unique" in columns[key[0]].get("data_tests", [])
+    else:
+        combinations = [test["unique_combination"]["arguments"]["columns"] for test in seed.get("data_tests", [])
+                        if isinstance(test, dict) and "unique_combination" in test]
+        assert list(key) in combinations, f"a unique_combination test on {key}"
 
 
 def test_queue_map_has_relationship_tests_to_services_and_territories():
@@ -454,3 +472,14 @@ def test_shortened_days_precede_holidays():
                     break
                 ahead.append(later)
             assert any(flag(later, "is_public_holiday") for later in ahead), day
+
+
+def test_scorecard_targets_point_the_way_each_component_improves():
+    """AHT is the one component where lower is better: its floor is above its target, every other's below."""
+    for row in rows("dim_scorecard_targets"):
+        floor, target = float(row["floor"]), float(row["target"])
+        lower_is_better = row["component"] == "aht_sec"
+        assert (floor > target) == lower_is_better, row
+        assert float(row["weight"]) > 0, row
+    services = {row["service_code"] for row in rows("dim_services")}
+    assert {row["service_code"] for row in rows("dim_scorecard_targets")} <= services | {"*"}

@@ -17,6 +17,7 @@ from parebrick import __version__
 
 COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.summary",
+    "parebrick.commands.scorecard",
     "parebrick.commands.load",
     "parebrick.commands.pull",
     "parebrick.commands.sources",
