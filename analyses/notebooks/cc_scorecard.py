@@ -125,3 +125,47 @@ plt.show()
 # operator, or the center, is furthest from its target. The operator is held to their own service's
 # targets and the center to the default ones, so the two bars of a component compare each against its own
 # target, not the operator's value against the center's.
+
+# %% [markdown]
+# ## From the specialist to the director: the same card at every level above the operator
+#
+# Each level's card is computed from its own totals, so the chain below is what a team lead shows a
+# director: the operator, their team, the team's service in its territory, the territory, its
+# macro-region and the whole center, each with its integral score. Next to it, where the operator stands
+# among every operator of the month.
+
+# %%
+LEVELS = ["operator", "team", "service_territory", "territory", "macro_region", "center"]
+every_level = read_view(SCORECARD, columns=["level", "member", "parent", "integral_score"],
+                        where="report_month = {month:Date}", parameters={"month": month})
+chain = [operator[["level", "member", "parent", "integral_score"]]]
+for level in LEVELS[1:]:
+    above = every_level[(every_level["level"] == level) & (every_level["member"] == chain[-1]["parent"])]
+    assert len(above) == 1, f"{chain[-1]['member']} has no single parent card at level {level}"
+    chain.append(above.iloc[0])
+chain = pd.DataFrame(chain).reset_index(drop=True)
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [1.2, 1]})
+names = [f"{level.replace('_', ' × ' if level == 'service_territory' else ' ')}\n{member}"
+         for level, member in zip(chain["level"], chain["member"])]
+scores = chain["integral_score"].astype(float)
+left.barh(names[::-1], scores[::-1], color="#5b8fd6")
+for y, score in enumerate(scores[::-1]):
+    left.text(score + 1, y, f"{score:.0f}", va="center", fontsize=9)
+left.set_xlim(0, 110)
+left.set_xlabel("integral score (0–100)")
+left.set_title(f"{operator['member']} up to the whole center, {month:%B %Y}")
+
+all_operators = every_level.loc[every_level["level"] == "operator", "integral_score"].dropna().astype(float)
+right.hist(all_operators, bins=20, range=(0, 100), color="#9ab", edgecolor="white")
+right.axvline(float(operator["integral_score"]), color="#2a9d8f", linewidth=2, label=f"{operator['member']}")
+right.axvline(float(center["integral_score"]), color="#e9a03b", linewidth=2, linestyle="--",
+              label="whole contact center")
+right.set_xlabel("integral score (0–100)")
+right.set_ylabel("operators")
+right.set_title(f"Every operator's integral score, {month:%B %Y}")
+right.legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+share_below = (all_operators < float(operator["integral_score"])).mean()
+print(f"{operator['member']} scores above {100 * share_below:.0f} % of the month's operators.")
