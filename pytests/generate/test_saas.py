@@ -339,3 +339,17 @@ def test_on_time_renewals_count_payments_up_to_thirty_days_after_the_previous_en
     rows = [paid(1, 0, 30), paid(2, 60, 90), paid(3, 121, 150)]
     assert on_time_pct(rows) == 50.0
     assert on_time_pct(rows[:1]) is None
+
+
+def test_the_planted_price_increase_is_the_one_the_metric_definition_finds():
+    """The simulation raises a company's hazard from the renewal METRICS.md calls its price increase: the
+    truth, computed from the rows alone, finds the same companies on the same days."""
+    from parebrick.generate import saas_truth
+    from parebrick.generate.subscriptions import simulate
+
+    sim = simulate(load_saas(), SaasParams(companies=800), seed=4, last_day=20_200)
+    companies = saas_truth.compute(sim).companies.set_index("company_id")
+    planted = {sim.company_id[c]: saas_truth.iso(at // DAY) for c, at in sim.price_increase_at.items()}
+    found = companies["price_increase_on"].dropna().to_dict()
+    assert found == planted and len(found) > 100
+    assert (companies["had_price_increase"] == companies.index.isin(list(planted))).all()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -146,6 +147,7 @@ def day_iso(day: int) -> str:
     return (EPOCH + dt.timedelta(days=int(day))).isoformat()
 
 
+@lru_cache(maxsize=None)
 def add_months(day: int, months: int) -> int:
     """The same day of the month `months` later (the month's last day when it has no such day)."""
     d = EPOCH + dt.timedelta(days=int(day))
@@ -474,6 +476,7 @@ def _activities(sim: Saas, rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=None)
 def month_start(day: int) -> int:
     d = EPOCH + dt.timedelta(days=int(day))
     return (d.replace(day=1) - EPOCH).days
