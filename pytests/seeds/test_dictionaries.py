@@ -28,6 +28,7 @@ SEED_NAMES = [path.stem for path in SEED_FILES]
 EXPECTED_SEEDS = {
     "dim_territories", "dim_services", "dim_products", "dim_cms_queue_map", "dim_cms_contact_types",
     "dim_cms_contact_dispositions", "dim_cms_queue_dispositions", "dim_calendar",
+    "dim_saas_tariffs", "dim_saas_prices", "dim_saas_size_buckets", "dim_saas_roles", "dim_saas_industries",
 }
 
 # Columns other code reads by name (the sample-data generator, the models). Columns may be added at the end,
@@ -47,6 +48,11 @@ FIXED_COLUMNS = {
     "dim_calendar": ["calendar_date", "year", "month", "day_of_month", "iso_year", "iso_week", "day_of_week",
                      "is_weekend", "is_public_holiday", "is_working_day", "is_shortened_day", "day_type",
                      "holiday_name"],
+    "dim_saas_tariffs": ["billing_tariff_id", "tariff_name", "tariff_group"],
+    "dim_saas_prices": ["billing_tariff_price_id", "billing_tariff_id", "price_rub", "months", "valid_from"],
+    "dim_saas_size_buckets": ["employer_count_interval", "size_bucket"],
+    "dim_saas_roles": ["role_id", "role_name"],
+    "dim_saas_industries": ["working_direction", "industry"],
 }
 
 KEYS = {
@@ -56,6 +62,9 @@ KEYS = {
     "dim_calendar": "calendar_date",
     # a composite key: one row per component and service ('*' the component's default)
     "dim_scorecard_targets": ("component", "service_code"),
+    "dim_saas_tariffs": "billing_tariff_id", "dim_saas_prices": "billing_tariff_price_id",
+    "dim_saas_size_buckets": "employer_count_interval", "dim_saas_roles": "role_id",
+    "dim_saas_industries": "working_direction",
 }
 
 REQUIRED_META = {

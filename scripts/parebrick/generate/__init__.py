@@ -10,9 +10,12 @@
   DIR/inbox/brm/accounts/accounts_<day>_{full,delta,resend}.csv
   DIR/inbox/brm/{charges,payments}/<table>_<YYYYMM>.csv         one file per month
   DIR/inbox/wfm/{staff,schedules,forecasts}/...
+  DIR/inbox/saas/{companies,people,billing,activities}/<table>_<YYYYMMDD>_full.csv, <table>_<YYYYMM>.csv
+        the cloud service of seed 004 over its own span of about three years (subscriptions.py)
   DIR/omnichat/chats.jsonl                                      every chat version, for `parebrick omnichat-api`
   DIR/truth/v_cc_service_daily.csv, v_crm_cms_reconciliation_daily.csv   ground truth (see truth.py)
   DIR/truth/v_appeal_funnel_monthly.csv, README.md                        funnel truth (see funnel.py)
+  DIR/truth/v_saas_churn_monthly.csv, v_saas_companies.csv, saas_*.csv   churn truth (see saas_truth.py)
   DIR/manifest.json                                                       arguments, files, planted defects
 
 The code: `simulation.py` simulates the period once; `groups/` has one module per source group that writes

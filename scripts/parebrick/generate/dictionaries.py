@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+EPOCH_DATE = dt.date(1970, 1, 1)    # day numbers in the generator count days since this date
 SEED_FILES = ("dim_territories.csv", "dim_services.csv", "dim_products.csv", "dim_cms_queue_map.csv",
               "dim_calendar.csv")
 
@@ -85,3 +86,44 @@ def segment_mask(segment_values: np.ndarray, wanted: str) -> np.ndarray:
     if wanted == "all":
         return np.ones(len(segment_values), dtype=bool)
     return segment_values == wanted
+
+
+@dataclass(frozen=True)
+class SaasDictionaries:
+    """The cloud service's dictionaries (seed 004): what its billing ids, size buckets, roles and industry
+    spellings mean. The generator draws only codes these seeds have, so every generated code resolves."""
+
+    tariffs: pd.DataFrame       # billing_tariff_id (int), tariff_name, tariff_group
+    prices: pd.DataFrame        # billing_tariff_price_id (int), billing_tariff_id (int), price_rub, months, valid_from
+    size_buckets: pd.DataFrame  # employer_count_interval (int), size_bucket, min_employees, max_employees
+    roles: pd.DataFrame         # role_id (int), role_name
+    industries: pd.DataFrame    # working_direction (normalised spelling), industry
+
+
+def normalised_spelling(text: str) -> str:
+    """How an industry typed by sales is looked up in dim_saas_industries: lower case, no outer spaces,
+    inner runs of spaces as one (the staging model applies the same rule)."""
+    return " ".join(text.split()).lower()
+
+
+def load_saas(seeds_dir: Path | None = None) -> SaasDictionaries:
+    root = Path(seeds_dir) if seeds_dir else default_seeds_dir()
+    tariffs = _read(root / "dim_saas_tariffs.csv", ("billing_tariff_id", "tariff_name", "tariff_group"))
+    prices = _read(root / "dim_saas_prices.csv",
+                   ("billing_tariff_price_id", "billing_tariff_id", "price_rub", "months", "valid_from"))
+    buckets = _read(root / "dim_saas_size_buckets.csv", ("employer_count_interval", "size_bucket"))
+    roles = _read(root / "dim_saas_roles.csv", ("role_id", "role_name"))
+    industries = _read(root / "dim_saas_industries.csv", ("working_direction", "industry"))
+    for frame, cols in ((tariffs, ("billing_tariff_id",)), (buckets, ("employer_count_interval",)),
+                        (roles, ("role_id",)), (prices, ("billing_tariff_price_id", "billing_tariff_id", "price_rub",
+                                                          "months"))):
+        for col in cols:
+            frame[col] = frame[col].astype(int)
+    prices["valid_from"] = pd.to_datetime(prices["valid_from"]).dt.date
+    tariffs, buckets, roles, prices = (frame.sort_values(key, kind="stable", ignore_index=True) for frame, key in (
+        (tariffs, "billing_tariff_id"), (buckets, "employer_count_interval"), (roles, "role_id"),
+        (prices, "billing_tariff_price_id")))
+    unknown = set(prices["billing_tariff_id"]) - set(tariffs["billing_tariff_id"])
+    if unknown:
+        raise DictionaryError(f"dim_saas_prices.csv refers to unknown tariffs: {', '.join(map(str, sorted(unknown)))}")
+    return SaasDictionaries(tariffs, prices, buckets, roles, industries)

@@ -26,6 +26,54 @@ class RunSpec:
 
 
 @dataclass(frozen=True)
+class SaasParams:
+    """The cloud service of seed 004 (`generate/subscriptions.py`): its companies, how they pay and why they leave.
+
+    Churn is a monthly hazard: `base_churn_monthly` times the multipliers of the company's size bucket,
+    activity, tariff group, industry and (after it renewed at a raised price) the price-increase ratio. A
+    renewal for `m` months is refused with probability 1 - (1 - hazard)^m. The role mix has no multiplier at
+    all: it is the factor with no effect. The truth (`truth/saas_planted_effects.json`) records them all.
+    """
+
+    companies: int = 3000                   # companies registered over the span
+    years: float = 3.0                      # the span, ending at the run's last day
+    growth: float = 1.6                     # registrations in the span's last month over its first
+    no_billing_share: float = 0.03          # companies that register and never get a billing row (a defect)
+    trial_bonus_share: float = 0.45         # companies that start with a free (zero-price) month
+    months_share: dict[int, float] = field(default_factory=lambda: {1: 0.62, 3: 0.23, 12: 0.15})
+    base_churn_monthly: float = 0.022       # monthly churn hazard of a 5–10 company of median activity on `старт`
+    # Hazard multipliers by size bucket (employer_count_interval 1..9): the smallest churn most.
+    size_hazard: tuple[float, ...] = (2.0, 1.5, 1.0, 0.85, 0.8, 0.7, 0.6, 0.5, 0.45)
+    size_share: tuple[float, ...] = (0.25, 0.30, 0.20, 0.10, 0.06, 0.04, 0.025, 0.015, 0.01)
+    activity_sd: float = 0.8                # spread of the companies' activity (lognormal sd)
+    activity_hazard_power: float = 0.6      # hazard × (activity / median)^-power: the least active churn more
+    group_hazard: dict[str, float] = field(default_factory=lambda: {
+        "старт": 1.0, "бизнес": 0.7, "корпоративный": 0.9, "VIP": 1.3})
+    industry_hazard: dict[str, float] = field(default_factory=lambda: {
+        "Строительство": 1.3, "Отраслевое строительство": 0.8, "Другое": 0.85})   # others 1.0
+    price_increase_hazard: float = 2.5      # hazard multiplier after renewing a tariff at a raised price
+    # Paying an invoice (created `invoice_lead_days` before the paid period ends): on time, late within the
+    # grace (1-30 days), past it (31-90 days: a churn and a reactivation); a churner never pays it.
+    invoice_lead_days: int = 7
+    late_within_grace_share: float = 0.08
+    late_past_grace_share: float = 0.025
+    reactivation_share: float = 0.18        # churners who come back after 1-14 months
+    upgrade_monthly: float = 0.008          # monthly chance of moving to the next tariff (a comment says so)
+    downgrade_monthly: float = 0.003        # ... or to the previous one
+    bonus_month_share: float = 0.04         # renewals followed by a free month granted by a salesperson
+    discount_comment_share: float = 0.06    # paid rows with a discount agreed by a salesperson (comment only)
+    comment_edit_share: float = 0.05        # billing rows re-versioned later with a comment added
+    user_delete_yearly: float = 0.15        # users deleted per year
+    info_update_yearly: float = 1.0         # company-info updates per year (the seed: about once a year)
+    # Planted defects (SOURCES.md "saas"): counts or shares of rows.
+    payed_until_before_created_rows: int = 25   # billing rows whose payed_until is before created_at
+    negative_activity_share: float = 0.003      # activity rows with a negative count
+    orphan_people_rows: int = 20                # people of companies that do not exist
+    respelled_industry_share: float = 0.35      # companies whose industry is typed unlike its canonical form
+    malformed_billing_rows: int = 3             # corrupted extra copies of billing rows (must not win)
+
+
+@dataclass(frozen=True)
 class SimParams:
     """Realism parameters. Shares are fractions of contacts (or rows) unless the name says otherwise."""
 
@@ -96,3 +144,5 @@ class SimParams:
     late_row_share: float = 0.002           # agent-detail rows delivered in the next day's extract
     overlap_minutes: int = 30               # queue-detail extract of one day repeats the previous day's tail
     stale_account_rows: int = 5             # account rows re-sent later with an older updated_at
+    # The cloud service of seed 004 (saas group): its own world and span
+    saas: SaasParams = field(default_factory=SaasParams)

@@ -6,6 +6,9 @@ Output layout under `--out DIR`:
   DIR/truth/v_cc_service_daily.csv            ground truth, view column names (UTF-8, comma, NULL = empty)
   DIR/truth/v_crm_cms_reconciliation_daily.csv
   DIR/truth/v_appeal_funnel_monthly.csv, DIR/truth/README.md (how each truth column is computed)
+  DIR/truth/v_saas_churn_monthly.csv, v_saas_companies.csv   the cloud service's churn (saas_truth.py), with
+        saas_subscriptions.csv, saas_company_months.csv (every company's subscriptions and months),
+        saas_company_factors.csv and saas_planted_effects.json (what the simulation planted)
   DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
   DIR/manifest.json                           arguments (with the groups written), files, planted defects
 `RunSpec.groups` (`--groups`) writes some groups only. The simulation is the same whatever is written, so a
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from parebrick.generate import funnel, truth
+from parebrick.generate import funnel, saas_truth, truth
 from parebrick.generate.csvout import Inbox, ts_ms
 from parebrick.generate.delivery import Defects, Delivered, Extract, deliver
 from parebrick.generate.groups import SourceGroup, selected
@@ -36,7 +39,13 @@ from parebrick.generate.simulation import Simulation
 
 TRUTH_FILES = {"v_cc_service_daily": "truth/v_cc_service_daily.csv",
                "v_crm_cms_reconciliation_daily": "truth/v_crm_cms_reconciliation_daily.csv",
-               "v_appeal_funnel_monthly": "truth/v_appeal_funnel_monthly.csv"}
+               "v_appeal_funnel_monthly": "truth/v_appeal_funnel_monthly.csv",
+               "v_saas_churn_monthly": "truth/v_saas_churn_monthly.csv",
+               "v_saas_companies": "truth/v_saas_companies.csv"}
+# The saas truth's other tables: every company's subscriptions and months, and what was planted.
+SAAS_TRUTH_FILES = {"subscriptions": "truth/saas_subscriptions.csv", "company_months": "truth/saas_company_months.csv",
+                    "company_factors": "truth/saas_company_factors.csv",
+                    "planted_effects": "truth/saas_planted_effects.json"}
 TRUTH_README = "truth/README.md"
 
 
@@ -85,11 +94,19 @@ def write_truth(sim: Simulation, out: Path) -> None:
     """The published views' numbers from the simulation's own events, and how they are computed."""
     (out / "truth").mkdir(parents=True, exist_ok=True)
     dicts = sim.dicts
+    saas = saas_truth.compute(sim.saas)
     frames = {"v_cc_service_daily": sim.truth.service_daily(dicts.services, dicts.territories),
               "v_crm_cms_reconciliation_daily": sim.truth.reconciliation(dicts.services),
-              "v_appeal_funnel_monthly": sim.funnel.frame()}
+              "v_appeal_funnel_monthly": sim.funnel.frame(),
+              "v_saas_churn_monthly": saas.churn_monthly, "v_saas_companies": saas.companies}
     for view, frame in frames.items():
         frame.to_csv(out / TRUTH_FILES[view], index=False, lineterminator="\n")
+    for name, frame in (("subscriptions", saas.subscriptions), ("company_months", saas.company_months),
+                        ("company_factors", saas_truth.company_factors(sim.saas))):
+        frame.to_csv(out / SAAS_TRUTH_FILES[name], index=False, lineterminator="\n")
+    effects = {"as_of": saas_truth.iso(saas.as_of), **sim.saas.planted_effects()}
+    (out / SAAS_TRUTH_FILES["planted_effects"]).write_text(json.dumps(effects, ensure_ascii=False, indent=1) + "\n",
+                                                           encoding="utf-8")
     (out / TRUTH_README).write_text(truth_readme(), encoding="utf-8")
 
 
@@ -108,7 +125,7 @@ def write_manifest(spec: RunSpec, sim: Simulation, groups: list[SourceGroup], in
                          "from_utc": ts_ms([sim.queue_edit_ms])[0].as_py()},
         "defects": defects.items,
         "defect_counts": defects.summary(),
-        "truth": {**TRUTH_FILES, "definitions": TRUTH_README,
+        "truth": {**TRUTH_FILES, **{f"saas_{k}": v for k, v in SAAS_TRUTH_FILES.items()}, "definitions": TRUTH_README,
                   "rounding": "means and percentages rounded to 6 decimals; empty = NULL"},
         "files": inbox.files,
         **api_sections,
@@ -126,7 +143,8 @@ def truth_readme() -> str:
             "published views (`models/view/`, metrics in `docs/metrics.md`); the rows are what the warehouse\n"
             "must produce from the inbox.\n\n"
             "## v_cc_service_daily, v_crm_cms_reconciliation_daily\n\n" + _dedent(truth.__doc__) +
-            "\n## v_appeal_funnel_monthly\n\n" + _dedent(funnel.__doc__))
+            "\n## v_appeal_funnel_monthly\n\n" + _dedent(funnel.__doc__) +
+            "\n## v_saas_churn_monthly, v_saas_companies (and saas_*.csv)\n\n" + _dedent(saas_truth.__doc__))
 
 
 def _dedent(doc: str | None) -> str:

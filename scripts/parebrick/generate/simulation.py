@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from parebrick.generate import calls, chats, crm, customers, dictionaries, funnel, uccx, workforce
+from parebrick.generate import calls, chats, crm, customers, dictionaries, funnel, subscriptions, uccx, workforce
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream
 from parebrick.generate.truth import Truth
@@ -66,6 +67,14 @@ class Simulation:
                                         self.dicts.services, self.accounts, params, self.login_of_resource)
         self.chats = chats.ChatMaker(self._appeals.q_service, self._appeals.q_terr, self._appeals.q_national,
                                      self._appeals.t_code, self.workforce.slot_team, self.accounts, params)
+
+    @cached_property
+    def saas(self) -> subscriptions.Saas:
+        """The cloud service of seed 004: a world of its own (its span ends at the run's last day), simulated
+        on first use from its own `saas-*` streams, so the contact center's draws never depend on it."""
+        last_day = (self.spec.start_date - dictionaries.EPOCH_DATE).days + self.spec.days - 1
+        return subscriptions.simulate(dictionaries.load_saas(self.spec.seeds_dir), self.params.saas,
+                                      self.spec.seed, last_day)
 
     def days(self) -> Iterator[SimDay]:
         """Simulate the local days in order; each is added to the truth before it is handed on."""
