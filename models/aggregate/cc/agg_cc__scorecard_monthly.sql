@@ -169,14 +169,7 @@ operator_rows as (
         any(p.service_code) as service_code,
         any(p.territory_code) as territory_code,
         any(p.macro_region_code) as macro_region_code,
-        sum(f.handled) as handled,
-        sum(f.handle_time_sec) as handle_time_sec,
-        sum(f.busy_sec) as busy_sec,
-        sum(f.scheduled_sec) as scheduled_sec,
-        sum(f.resolved) as resolved,
-        sum(f.resolved_first_contact) as resolved_first_contact,
-        sum(f.csat_sum) as csat_sum,
-        sum(f.csat_count) as csat_count
+        {{ scorecard_part_sums(scorecard_parts('operator'), 'f.') }}
     from operator_facts as f
     left join team_places as p on f.report_month = p.report_month and f.team = p.team
     group by f.report_month, f.operator_login, f.team
@@ -189,14 +182,7 @@ team_rows as (
         service_code,
         territory_code,
         macro_region_code,
-        sum(handled) as handled,
-        sum(handle_time_sec) as handle_time_sec,
-        sum(busy_sec) as busy_sec,
-        sum(scheduled_sec) as scheduled_sec,
-        sum(resolved) as resolved,
-        sum(resolved_first_contact) as resolved_first_contact,
-        sum(csat_sum) as csat_sum,
-        sum(csat_count) as csat_count
+        {{ scorecard_part_sums(scorecard_parts('operator')) }}
     from operator_rows
     group by report_month, team, service_code, territory_code, macro_region_code
 ),
@@ -244,17 +230,7 @@ service_territory_rows as (
         f.service_code as service_code,
         f.territory_code as territory_code,
         any(t.macro_region_code) as macro_region_code,
-        sum(f.handled) as handled,
-        sum(f.handle_time_sec) as handle_time_sec,
-        sum(f.busy_sec) as busy_sec,
-        sum(f.scheduled_sec) as scheduled_sec,
-        sum(f.resolved) as resolved,
-        sum(f.resolved_first_contact) as resolved_first_contact,
-        sum(f.csat_sum) as csat_sum,
-        sum(f.csat_count) as csat_count,
-        sum(f.offered) as offered,
-        sum(f.short_abandoned) as short_abandoned,
-        sum(f.handled_within_sl) as handled_within_sl
+        {{ scorecard_part_sums(scorecard_parts(none), 'f.') }}
     from service_territory_facts as f
     left join territories as t on f.territory_code = t.territory_code
     group by f.report_month, f.service_code, f.territory_code
@@ -265,17 +241,7 @@ territory_rows as (
         report_month,
         territory_code,
         macro_region_code,
-        sum(handled) as handled,
-        sum(handle_time_sec) as handle_time_sec,
-        sum(busy_sec) as busy_sec,
-        sum(scheduled_sec) as scheduled_sec,
-        sum(resolved) as resolved,
-        sum(resolved_first_contact) as resolved_first_contact,
-        sum(csat_sum) as csat_sum,
-        sum(csat_count) as csat_count,
-        sum(offered) as offered,
-        sum(short_abandoned) as short_abandoned,
-        sum(handled_within_sl) as handled_within_sl
+        {{ scorecard_part_sums(scorecard_parts(none)) }}
     from service_territory_rows
     group by report_month, territory_code, macro_region_code
 ),
@@ -284,17 +250,7 @@ macro_region_rows as (
     select
         report_month,
         macro_region_code,
-        sum(handled) as handled,
-        sum(handle_time_sec) as handle_time_sec,
-        sum(busy_sec) as busy_sec,
-        sum(scheduled_sec) as scheduled_sec,
-        sum(resolved) as resolved,
-        sum(resolved_first_contact) as resolved_first_contact,
-        sum(csat_sum) as csat_sum,
-        sum(csat_count) as csat_count,
-        sum(offered) as offered,
-        sum(short_abandoned) as short_abandoned,
-        sum(handled_within_sl) as handled_within_sl
+        {{ scorecard_part_sums(scorecard_parts(none)) }}
     from territory_rows
     group by report_month, macro_region_code
 ),
@@ -302,184 +258,22 @@ macro_region_rows as (
 center_rows as (
     select
         report_month,
-        sum(handled) as handled,
-        sum(handle_time_sec) as handle_time_sec,
-        sum(busy_sec) as busy_sec,
-        sum(scheduled_sec) as scheduled_sec,
-        sum(resolved) as resolved,
-        sum(resolved_first_contact) as resolved_first_contact,
-        sum(csat_sum) as csat_sum,
-        sum(csat_count) as csat_count,
-        sum(offered) as offered,
-        sum(short_abandoned) as short_abandoned,
-        sum(handled_within_sl) as handled_within_sl
+        {{ scorecard_part_sums(scorecard_parts(none)) }}
     from macro_region_rows
     group by report_month
 ),
 
 -- The levels, lowest first: member, parent (the member of the next level up) and the target row's key.
+-- Levels below service × territory own no queue: their queue parts are NULL.
 levels as (
-    select
-        report_month,
-        'operator' as level,
-        1 as level_order,
-        operator_login as member,
-        team as parent,
-        service_code,
-        territory_code,
-        macro_region_code,
-        service_code as target_service_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        cast(null as Nullable(UInt64)) as offered,
-        cast(null as Nullable(UInt64)) as short_abandoned,
-        cast(null as Nullable(UInt64)) as handled_within_sl
-    from operator_rows
-    union all
-    select
-        report_month,
-        'team' as level,
-        2 as level_order,
-        team as member,
-        concat(service_code, '/', territory_code) as parent,
-        service_code,
-        territory_code,
-        macro_region_code,
-        service_code as target_service_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        cast(null as Nullable(UInt64)) as offered,
-        cast(null as Nullable(UInt64)) as short_abandoned,
-        cast(null as Nullable(UInt64)) as handled_within_sl
-    from team_rows
-    union all
-    select
-        report_month,
-        'service_territory' as level,
-        3 as level_order,
-        concat(service_code, '/', territory_code) as member,
-        territory_code as parent,
-        service_code,
-        territory_code,
-        macro_region_code,
-        service_code as target_service_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        offered,
-        short_abandoned,
-        handled_within_sl
-    from service_territory_rows
-    union all
-    select
-        report_month,
-        'territory' as level,
-        4 as level_order,
-        territory_code as member,
-        macro_region_code as parent,
-        null as service_code,
-        territory_code,
-        macro_region_code,
-        '*' as target_service_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        offered,
-        short_abandoned,
-        handled_within_sl
-    from territory_rows
-    union all
-    select
-        report_month,
-        'macro_region' as level,
-        5 as level_order,
-        macro_region_code as member,
-        'center' as parent,
-        null as service_code,
-        null as territory_code,
-        macro_region_code,
-        '*' as target_service_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        offered,
-        short_abandoned,
-        handled_within_sl
-    from macro_region_rows
-    union all
-    select
-        report_month,
-        'center' as level,
-        6 as level_order,
-        'center' as member,
-        null as parent,
-        null as service_code,
-        null as territory_code,
-        null as macro_region_code,
-        '*' as target_service_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        offered,
-        short_abandoned,
-        handled_within_sl
-    from center_rows
+    {{ scorecard_level_selects() }}
 ),
 
 -- One row per service key ('*' included): each component's floor, target and weight.
 service_targets as (
     select
         service_code as target_key,
-        anyIf(toNullable(floor), component = 'handled') as handled_floor,
-        anyIf(toNullable(target), component = 'handled') as handled_target,
-        anyIf(toNullable(weight), component = 'handled') as handled_weight,
-        anyIf(toNullable(floor), component = 'aht_sec') as aht_sec_floor,
-        anyIf(toNullable(target), component = 'aht_sec') as aht_sec_target,
-        anyIf(toNullable(weight), component = 'aht_sec') as aht_sec_weight,
-        anyIf(toNullable(floor), component = 'fcr_pct') as fcr_pct_floor,
-        anyIf(toNullable(target), component = 'fcr_pct') as fcr_pct_target,
-        anyIf(toNullable(weight), component = 'fcr_pct') as fcr_pct_weight,
-        anyIf(toNullable(floor), component = 'occupancy_pct') as occupancy_pct_floor,
-        anyIf(toNullable(target), component = 'occupancy_pct') as occupancy_pct_target,
-        anyIf(toNullable(weight), component = 'occupancy_pct') as occupancy_pct_weight,
-        anyIf(toNullable(floor), component = 'service_level_pct') as service_level_pct_floor,
-        anyIf(toNullable(target), component = 'service_level_pct') as service_level_pct_target,
-        anyIf(toNullable(weight), component = 'service_level_pct') as service_level_pct_weight,
-        anyIf(toNullable(floor), component = 'csat_avg') as csat_avg_floor,
-        anyIf(toNullable(target), component = 'csat_avg') as csat_avg_target,
-        anyIf(toNullable(weight), component = 'csat_avg') as csat_avg_weight
+        {{ scorecard_target_columns() }}
     from targets
     group by service_code
 ),
@@ -501,24 +295,7 @@ valued as (
 targeted as (
     select
         v.*,
-        coalesce(own.handled_floor, fallback.handled_floor) as handled_floor,
-        coalesce(own.handled_target, fallback.handled_target) as handled_target,
-        coalesce(own.handled_weight, fallback.handled_weight) as handled_weight,
-        coalesce(own.aht_sec_floor, fallback.aht_sec_floor) as aht_sec_floor,
-        coalesce(own.aht_sec_target, fallback.aht_sec_target) as aht_sec_target,
-        coalesce(own.aht_sec_weight, fallback.aht_sec_weight) as aht_sec_weight,
-        coalesce(own.fcr_pct_floor, fallback.fcr_pct_floor) as fcr_pct_floor,
-        coalesce(own.fcr_pct_target, fallback.fcr_pct_target) as fcr_pct_target,
-        coalesce(own.fcr_pct_weight, fallback.fcr_pct_weight) as fcr_pct_weight,
-        coalesce(own.occupancy_pct_floor, fallback.occupancy_pct_floor) as occupancy_pct_floor,
-        coalesce(own.occupancy_pct_target, fallback.occupancy_pct_target) as occupancy_pct_target,
-        coalesce(own.occupancy_pct_weight, fallback.occupancy_pct_weight) as occupancy_pct_weight,
-        coalesce(own.service_level_pct_floor, fallback.service_level_pct_floor) as service_level_pct_floor,
-        coalesce(own.service_level_pct_target, fallback.service_level_pct_target) as service_level_pct_target,
-        coalesce(own.service_level_pct_weight, fallback.service_level_pct_weight) as service_level_pct_weight,
-        coalesce(own.csat_avg_floor, fallback.csat_avg_floor) as csat_avg_floor,
-        coalesce(own.csat_avg_target, fallback.csat_avg_target) as csat_avg_target,
-        coalesce(own.csat_avg_weight, fallback.csat_avg_weight) as csat_avg_weight
+        {{ scorecard_target_columns('own', 'fallback') }}
     from valued as v
     left join service_targets as own on v.target_service_code = own.target_key
     left join service_targets as fallback on v.default_service_code = fallback.target_key
@@ -527,13 +304,7 @@ targeted as (
 scored as (
     select
         *,
-        {{ scorecard_score('handled_per_hour', 'handled_floor', 'handled_target') }} as handled_score,
-        {{ scorecard_score('aht_sec', 'aht_sec_floor', 'aht_sec_target') }} as aht_score,
-        {{ scorecard_score('fcr_pct', 'fcr_pct_floor', 'fcr_pct_target') }} as fcr_score,
-        {{ scorecard_score('occupancy_pct', 'occupancy_pct_floor', 'occupancy_pct_target') }} as occupancy_score,
-        {{ scorecard_score('service_level_pct', 'service_level_pct_floor', 'service_level_pct_target') }}
-            as service_level_score,
-        {{ scorecard_score('csat_avg', 'csat_avg_floor', 'csat_avg_target') }} as csat_score
+        {{ scorecard_score_columns() }}
     from targeted
 ),
 
@@ -547,29 +318,9 @@ final as (
         cast(service_code as LowCardinality(Nullable(String))) as service_code,
         cast(territory_code as LowCardinality(Nullable(String))) as territory_code,
         cast(macro_region_code as LowCardinality(Nullable(String))) as macro_region_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        offered,
-        short_abandoned,
-        handled_within_sl,
-        handled_per_hour,
-        aht_sec,
-        fcr_pct,
-        occupancy_pct,
-        service_level_pct,
-        csat_avg,
-        handled_score,
-        aht_score,
-        fcr_score,
-        occupancy_score,
-        service_level_score,
-        csat_score,
+        {{ scorecard_parts(none) | join(',\n        ') }},
+        {{ scorecard_components() | map(attribute='value') | join(',\n        ') }},
+        {{ scorecard_components() | map(attribute='score') | join(',\n        ') }},
         {{ scorecard_integral_score(scorecard_components()) }} as integral_score
     from scored
 )
