@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     table.add_column("rows in tables", justify="right")
     for database, meaning in layer_databases:
         tables, views, table_rows = found.get(database, (0, 0, 0))
-        table.add_row(database, meaning, str(tables), str(views), f"{table_rows:,}".replace(",", " "))
+        table.add_row(database, meaning, str(tables), str(views), _count(table_rows))
     console.print(table)
     where = target.warehouse_path() if target.is_embedded else f"{target.config.get('host')}:{target.config.get('port')}"
     console.print(f"Warehouse: {where}", highlight=False)
@@ -81,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
         if full:
             day, offered, handled, abandoned, service_level_pct = full
             console.print(
-                f"Latest full day {day}: offered {offered:,}, handled {handled:,}, abandoned {abandoned:,}, "
-                f"service level {_percent(service_level_pct)}".replace(",", " "),
+                f"Latest full day {day}: offered {_count(offered)}, handled {_count(handled)}, "
+                f"abandoned {_count(abandoned)}, service level {_percent(service_level_pct)}",
                 highlight=False,
             )
         for day, offered, *_ in partial:
@@ -100,6 +100,11 @@ def _split_partial_days(days: list[tuple]) -> tuple[list[tuple], tuple | None]:
             return partial, row
         partial.append(row)
     return partial, None
+
+
+def _count(value: int) -> str:
+    """A count with its digits grouped in threes by spaces, as the team writes numbers (12 156)."""
+    return f"{value:,}".replace(",", " ")
 
 
 def _percent(value: float | None) -> str:
