@@ -4,12 +4,8 @@
     order_by='(company_id, report_month)',
 ) }}
 
-with billing as (
-    select * from {{ ref('stg_saas__billing') }}
-),
-
-prices as (
-    select * from {{ ref('dim_saas_prices') }}
+with paid_rows as (
+    select * from {{ ref('dtl_saas__paid_rows') }}
 ),
 
 tariffs as (
@@ -30,21 +26,6 @@ people as (
 
 as_of as (
     select any(as_of_date) as as_of_date from subscriptions
-),
-
--- Paid rows (docs metric_saas_coverage) with their monthly price from the price list.
-paid_rows as (
-    select
-        billing.billing_id as billing_id,
-        billing.company_id as company_id,
-        billing.billing_tariff_id as billing_tariff_id,
-        assumeNotNull(billing.pay_date) as pay_date,
-        toDate(assumeNotNull(billing.pay_date)) as covered_from,
-        toDate(assumeNotNull(billing.payed_until)) as covered_until,
-        prices.price_rub / prices.months as monthly_price
-    from billing
-    left join prices on billing.billing_tariff_price_id = prices.billing_tariff_price_id
-    where billing.is_payed and billing.pay_date is not null and billing.payed_until > billing.pay_date
 ),
 
 -- Months a subscription overlaps; a running one counts through the as-of date, not its paid-up date.
@@ -90,7 +71,7 @@ month_rows as (
         last_covered_days.report_month as report_month,
         argMax(
             (paid_rows.monthly_price, paid_rows.billing_tariff_id),
-            (paid_rows.pay_date, toUInt64OrZero(paid_rows.billing_id), paid_rows.billing_id)
+            paid_rows.paid_row_no
         ) as month_row
     from last_covered_days
     inner join paid_rows on last_covered_days.company_id = paid_rows.company_id

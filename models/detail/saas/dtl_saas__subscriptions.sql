@@ -5,33 +5,30 @@
 ) }}
 
 {%- set grace_days = var('saas_grace_days') %}
+{%- set as_of_literal = "toDate('" ~ var('saas_as_of') ~ "')" if var('saas_as_of') else 'null' %}
 
 with billing as (
     select * from {{ ref('stg_saas__billing') }}
 ),
 
--- The as-of date (docs metric_saas_as_of): declared here once; the other saas models read it from this one.
-as_of as (
-    {%- if var('saas_as_of') %}
-        select toDate('{{ var("saas_as_of") }}') as as_of_date
-    {%- else %}
-        select max(toDate(created_at)) as as_of_date
-        from billing
-    {%- endif %}
+paid_rows as (
+    select * from {{ ref('dtl_saas__paid_rows') }}
 ),
 
--- Paid rows (docs metric_saas_coverage) whose coverage is at least one day, in pay order.
+-- The as-of date (docs metric_saas_as_of): declared here once; the other saas models read it from this one.
+as_of as (
+    select assumeNotNull(coalesce({{ as_of_literal }}, max(toDate(created_at)))) as as_of_date
+    from billing
+),
+
+-- Paid rows whose coverage is at least one day.
 covering_spans as (
     select
         company_id,
-        toDate(assumeNotNull(pay_date)) as covered_from,
-        toDate(assumeNotNull(payed_until)) as covered_until
-    from billing
-    where
-        is_payed
-        and pay_date is not null
-        and payed_until > pay_date
-        and toDate(payed_until) > toDate(pay_date)
+        covered_from,
+        covered_until
+    from paid_rows
+    where covered_until > covered_from
 ),
 
 -- A span opens a new subscription when the company's coverage so far ended more than the grace before it.
@@ -78,8 +75,8 @@ final as (
         toUInt32(subscriptions.subscription_no) as subscription_no,
         subscriptions.started_on as started_on,
         subscriptions.ended_on as ended_on,
-        subscriptions.ended_on + {{ grace_days }} > as_of.as_of_date as is_running,
-        as_of.as_of_date as as_of_date
+        as_of.as_of_date as as_of_date,
+        subscriptions.ended_on + {{ grace_days }} > as_of.as_of_date as is_running
     from subscriptions
     cross join as_of
 )
