@@ -53,7 +53,7 @@ month_summary as (
     select
         company_id,
         countIf(is_active) as months_active,
-        argMaxIf(tariff_group, report_month, is_active) as tariff_group
+        argMaxIf(tariff_group, report_month, is_active) as last_tariff_group
     from company_months
     group by company_id
 ),
@@ -125,7 +125,7 @@ final as (
         size_buckets.size_bucket as size_bucket,
         companies.created_at as created_at,
         subscription_summary.first_paid_on as first_paid_on,
-        month_summary.tariff_group as tariff_group,
+        month_summary.last_tariff_group as tariff_group,
         price_increases.price_increase_on as price_increase_on,
         if(subscription_summary.has_running, null, subscription_summary.last_ended_on) as churned_on,
         toInt32(dateDiff(
