@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from parebrick.erlang import required_agents
+from parebrick.partial_days import complete_days  # noqa: F401 - a method the notebooks use too
 
 PERCENTILES = (50, 80, 90, 95)
 # MAD × 1.4826 estimates the standard deviation of normal data, so a robust z reads like a z-score.
@@ -67,27 +68,6 @@ def forecast_accuracy(frame: pd.DataFrame, by: str | Sequence[str], actual: str 
                           "bias_pct": bias_pct(group[actual], group[forecast])})
 
     return rows.groupby(keys, observed=True)[[actual, forecast]].apply(one).reset_index()
-
-
-def complete_days(totals: pd.Series, share: float = 0.5) -> pd.Series:
-    """Which days of a daily total (indexed by date, in order) are complete: all but the partial edges.
-
-    A period's first and last local dates can hold only part of a day (the extracts start or stop at a
-    Moscow midnight, so the eastern territories' first or western territories' last hours fall on a date of
-    their own); a run of edge days below `share` × the median volume is partial. A low day inside the period
-    is kept: it is data, and the anomaly check is there to flag it.
-    """
-    values = totals.to_numpy(dtype=float)
-    keep = np.ones(len(values), dtype=bool)
-    if len(values) == 0:
-        return pd.Series(keep, index=totals.index)
-    low = values < share * np.median(values)
-    for order in (range(len(values)), range(len(values) - 1, -1, -1)):
-        for i in order:
-            if not low[i]:
-                break
-            keep[i] = False
-    return pd.Series(keep, index=totals.index)
 
 
 def robust_z(values: Sequence[float]) -> np.ndarray:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from parebrick.commands.common import open_target
 from parebrick.layers import LayersError, load_layers
+from parebrick.partial_days import complete_days
 
 # The headline numbers, as the warehouse publishes them: the national daily totals (every service and
 # territory per local date, rates computed once by the metric macros; docs/metrics.md), newest first.
@@ -19,10 +21,6 @@ FROM {database:Identifier}.{view:Identifier}
 ORDER BY report_date DESC
 LIMIT 8
 """
-# A day with less than this share of the recent median volume is taken as partial (the extracts end in it,
-# or it only holds the far east's first hours), and the headline moves to the day before.
-_PARTIAL_DAY_SHARE = 0.5
-
 _INVENTORY_SQL = """
 SELECT database,
        countIf(NOT (engine LIKE '%View')) AS tables,
@@ -91,12 +89,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _split_partial_days(days: list[tuple]) -> tuple[list[tuple], tuple | None]:
-    """The newest days below the volume threshold, and the newest day above it (rows newest first)."""
-    volumes = sorted(row[1] for row in days)
-    threshold = _PARTIAL_DAY_SHARE * volumes[len(volumes) // 2]
+    """The newest days that are partial (the extracts end in them, or they hold only the far east's first
+    hours), and the newest whole day (rows newest first; parebrick.partial_days says which are whole)."""
+    whole = complete_days(pd.Series([row[1] for row in reversed(days)], dtype=float)).tolist()[::-1]
     partial = []
-    for row in days:
-        if row[1] >= threshold:
+    for row, is_whole in zip(days, whole):
+        if is_whole:
             return partial, row
         partial.append(row)
     return partial, None
