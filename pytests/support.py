@@ -11,8 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from clickhouse_connect import get_client
 from clickhouse_connect.driver.client import Client
@@ -124,3 +126,29 @@ class Warehouse:
             return list(result.column_names), list(result.result_rows)
         finally:
             client.close()
+
+
+def assert_view_equals_truth(truth: list[dict[str, str]], names: list[str], rows: list[tuple],
+                             grain: tuple[str, ...], exact: tuple[str, ...], rates: tuple[str, ...],
+                             as_text: Callable[[Any, str], str], tolerance: float = 0.01) -> None:
+    """Every row of a published view equals the generator's truth file, row for row: the same grain keys
+    both ways, `exact` columns as the truth writes them, `rates` within `tolerance` (NULL only where the
+    truth is empty). `as_text(value, column)` writes a warehouse value as the truth file does."""
+    expected_rows = {tuple(row[c] for c in grain): row for row in truth}
+    got = {tuple(as_text(r[names.index(c)], c) for c in grain): dict(zip(names, r)) for r in rows}
+    assert expected_rows, "the truth file has rows"
+    assert len(got) == len(rows), "the view's grain is unique"
+    assert sorted(set(expected_rows) - set(got))[:10] == [], "rows in the truth missing from the view"
+    assert sorted(set(got) - set(expected_rows))[:10] == [], "rows in the view the truth does not have"
+    mismatches = []
+    for key, expected in expected_rows.items():
+        actual = got[key]
+        for column in exact:
+            if as_text(actual[column], column) != expected[column]:
+                mismatches.append((key, column, expected[column], actual[column]))
+        for column in rates:
+            want = None if expected[column] == "" else float(expected[column])
+            have = actual[column]
+            if (want is None) != (have is None) or (want is not None and abs(want - have) > tolerance):
+                mismatches.append((key, column, want, have))
+    assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import Warehouse, start_clickhouse_server
+from support import Warehouse, assert_view_equals_truth, start_clickhouse_server
 
 from parebrick.bench.inbox import split_at_last_day
 
@@ -84,24 +84,9 @@ def as_text(value, column: str) -> str:
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_view_matches_the_generators_truth(built, generated, view):
     grain, exact, rates = VIEWS[view]
-    truth = {tuple(row[c] for c in grain): row for row in read_truth(generated / "truth" / f"{view}.csv")}
     names, rows = built.rows(f"SELECT * FROM views.{view}")
-    got = {tuple(as_text(r[names.index(c)], c) for c in grain): dict(zip(names, r)) for r in rows}
-    assert truth, "the truth file has rows"
-    assert sorted(set(truth) - set(got))[:10] == [], "rows in the truth missing from the view"
-    assert sorted(set(got) - set(truth))[:10] == [], "rows in the view the truth does not have"
-    mismatches = []
-    for key, expected in truth.items():
-        actual = got[key]
-        for column in exact:
-            if as_text(actual[column], column) != expected[column]:
-                mismatches.append((key, column, expected[column], actual[column]))
-        for column in rates:
-            want = None if expected[column] == "" else float(expected[column])
-            have = actual[column]
-            if (want is None) != (have is None) or (want is not None and abs(want - have) > RATE_TOLERANCE):
-                mismatches.append((key, column, want, have))
-    assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
+    assert_view_equals_truth(read_truth(generated / "truth" / f"{view}.csv"), names, rows, grain, exact, rates,
+                             as_text, RATE_TOLERANCE)
 
 
 def national_truth(generated: Path) -> dict[str, dict[str, float | int | None]]:

@@ -17,7 +17,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from support import REPO, Warehouse, run_tool
+from support import REPO, Warehouse, assert_view_equals_truth, run_tool
 
 TOLERANCE = 0.01
 # What the saas models need: the published views and everything upstream, plus the dictionary a staging
@@ -88,26 +88,9 @@ def as_text(value) -> str:
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_saas_view_matches_the_generators_truth(saas_warehouse, saas_extracts, view):
     truth_file, grain, exact, rates = VIEWS[view]
-    truth = {tuple(row[c] for c in grain): row
-             for row in read_truth(saas_extracts / "truth" / f"{truth_file}.csv")}
     names, rows = saas_warehouse.rows(f"SELECT * FROM views.{view}")
-    got = {tuple(as_text(r[names.index(c)]) for c in grain): dict(zip(names, r)) for r in rows}
-    assert truth, "the truth file has rows"
-    assert len(got) == len(rows), "the view's grain is unique"
-    assert sorted(set(truth) - set(got))[:10] == [], "rows in the truth missing from the view"
-    assert sorted(set(got) - set(truth))[:10] == [], "rows in the view the truth does not have"
-    mismatches = []
-    for key, expected in truth.items():
-        actual = got[key]
-        for column in exact:
-            if as_text(actual[column]) != expected[column]:
-                mismatches.append((key, column, expected[column], actual[column]))
-        for column in rates:
-            want = None if expected[column] == "" else float(expected[column])
-            have = actual[column]
-            if (want is None) != (have is None) or (want is not None and abs(want - have) > TOLERANCE):
-                mismatches.append((key, column, want, have))
-    assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
+    assert_view_equals_truth(read_truth(saas_extracts / "truth" / f"{truth_file}.csv"), names, rows, grain, exact,
+                             rates, lambda value, _column: as_text(value), TOLERANCE)
 
 
 def cohort_truth(saas_extracts: Path) -> dict[tuple[str, int], tuple[int, int]]:
