@@ -30,7 +30,8 @@ def built(tmp_path_factory) -> tuple[Warehouse, Path, dict, str]:
     warehouse = Warehouse(root, REPO)
     loaded = warehouse.load(out / "inbox")
     assert loaded.returncode == 0, loaded.output[-3000:]
-    build = warehouse.dbt("build", "--select", SELECT)
+    # only the tests of what is built here: a test of a saas detail model that reads a seed is left out
+    build = warehouse.dbt("build", "--select", SELECT, "--indirect-selection", "cautious")
     return warehouse, out, manifest, build.output
 
 
