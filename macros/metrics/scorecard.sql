@@ -18,14 +18,34 @@
     The additive parts of a card, the sums every component is computed from (so a level's parts are the sums
     of its children's, the identity `sums_over_children` tests): the operator side, summed up from each
     operator's days, and the queue side, which starts at service × territory, the lowest level owning queues.
+    Each part has one type (scorecard_part_types), so the branches of a union agree on it.
 -#}
+{% macro scorecard_part_types() -%}
+    {%- do return({
+        'operator': {'handled': 'UInt64', 'handle_time_sec': 'Int64', 'busy_sec': 'Int64', 'scheduled_sec': 'Int64',
+                     'resolved': 'UInt64', 'resolved_first_contact': 'UInt64', 'csat_sum': 'UInt64',
+                     'csat_count': 'UInt64'},
+        'queue': {'offered': 'UInt64', 'short_abandoned': 'UInt64', 'handled_within_sl': 'UInt64'},
+    }) -%}
+{%- endmacro %}
+
 {% macro scorecard_parts(side) -%}
-    {%- set parts = {
-        'operator': ['handled', 'handle_time_sec', 'busy_sec', 'scheduled_sec', 'resolved',
-                     'resolved_first_contact', 'csat_sum', 'csat_count'],
-        'queue': ['offered', 'short_abandoned', 'handled_within_sl'],
-    } -%}
-    {%- do return(parts[side] if side else parts['operator'] + parts['queue']) -%}
+    {%- set types = scorecard_part_types() -%}
+    {%- do return(types[side].keys() | list if side else types['operator'].keys() | list + types['queue'].keys() | list) -%}
+{%- endmacro %}
+
+{#-
+    The parts of `side` (none: both) as one branch of a union of facts: the parts a branch carries (`present`)
+    in their type, every other part a zero of its type.
+-#}
+{% macro scorecard_parts_or_zero(present, side=none) -%}
+    {%- set types = scorecard_part_types() -%}
+    {%- set columns = [] -%}
+    {%- for part in scorecard_parts(side) -%}
+        {%- set type = types['operator'][part] if part in types['operator'] else types['queue'][part] -%}
+        {%- do columns.append('to' ~ type ~ '(' ~ (part if part in present else '0') ~ ') as ' ~ part) -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
 {%- endmacro %}
 
 {#-

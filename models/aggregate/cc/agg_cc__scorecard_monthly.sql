@@ -120,28 +120,14 @@ operator_facts as (
         report_month,
         operator_login,
         team,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        toUInt64(0) as resolved,
-        toUInt64(0) as resolved_first_contact,
-        toUInt64(0) as csat_sum,
-        toUInt64(0) as csat_count
+        {{ scorecard_parts_or_zero(['handled', 'handle_time_sec', 'busy_sec', 'scheduled_sec'], 'operator') }}
     from assigned_days
     union all
     select
         report_month,
         assumeNotNull(operator_login) as operator_login,
         assumeNotNull(attributed_team) as team,
-        toUInt64(0) as handled,
-        toInt64(0) as handle_time_sec,
-        toInt64(0) as busy_sec,
-        toInt64(0) as scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        toUInt64(0) as csat_sum,
-        toUInt64(0) as csat_count
+        {{ scorecard_parts_or_zero(['resolved', 'resolved_first_contact'], 'operator') }}
     from appeal_facts
     where attributed_team is not null
     union all
@@ -149,14 +135,7 @@ operator_facts as (
         report_month,
         assumeNotNull(operator_login) as operator_login,
         assumeNotNull(attributed_team) as team,
-        toUInt64(0) as handled,
-        toInt64(0) as handle_time_sec,
-        toInt64(0) as busy_sec,
-        toInt64(0) as scheduled_sec,
-        toUInt64(0) as resolved,
-        toUInt64(0) as resolved_first_contact,
-        csat_sum,
-        csat_count
+        {{ scorecard_parts_or_zero(['csat_sum', 'csat_count'], 'operator') }}
     from chat_facts
     where attributed_team is not null
 ),
@@ -193,34 +172,14 @@ service_territory_facts as (
         report_month,
         service_code,
         territory_code,
-        handled,
-        handle_time_sec,
-        busy_sec,
-        scheduled_sec,
-        resolved,
-        resolved_first_contact,
-        csat_sum,
-        csat_count,
-        toUInt64(0) as offered,
-        toUInt64(0) as short_abandoned,
-        toUInt64(0) as handled_within_sl
+        {{ scorecard_parts_or_zero(scorecard_parts('operator')) }}
     from team_rows
     union all
     select
         report_month,
         service_code,
         territory_code,
-        toUInt64(0) as handled,
-        toInt64(0) as handle_time_sec,
-        toInt64(0) as busy_sec,
-        toInt64(0) as scheduled_sec,
-        toUInt64(0) as resolved,
-        toUInt64(0) as resolved_first_contact,
-        toUInt64(0) as csat_sum,
-        toUInt64(0) as csat_count,
-        toUInt64(offered) as offered,
-        toUInt64(short_abandoned) as short_abandoned,
-        toUInt64(handled_within_sl) as handled_within_sl
+        {{ scorecard_parts_or_zero(scorecard_parts('queue')) }}
     from service_monthly
 ),
 
