@@ -101,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
             f"SaaS, last full month {month:%Y-%m}: {_count(active)} active companies, "
             f"logo churn {_percent(logo_churn_pct)}, net MRR churn {_percent(net_mrr_churn_pct)}",
             highlight=False,
+            soft_wrap=True,  # one line whatever the terminal's width: scripts and tests read it whole
         )
     return 0
 
