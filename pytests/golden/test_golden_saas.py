@@ -2,7 +2,9 @@
 
 v_saas_churn_monthly, v_saas_companies and v_saas_company_months are compared with the truth's files; the
 cohort retention, which the truth does not publish, with cohorts counted in Python from the truth's
-company-months.
+company-months; the monthly totals over every segment (v_saas_churn_total_monthly) with the truth's segments
+summed in Python, rates recomputed from the sums and the complete months from the truth's as-of date; and
+`parebrick summary`'s saas line with that view's last complete month.
 
 The truth (parebrick.generate.saas_truth) is computed in Python from the simulation's rows, never from the
 files it writes and never with SQL; the warehouse gets only the saas extracts, planted defects included,
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,73 @@ def test_the_saas_truth_has_every_movement_and_edge(saas_extracts):
     assert {row["is_censored"] for row in companies} == {"True", "False", ""}
     assert any(int(row["reactivations"]) > 0 for row in companies)
     assert any(row["had_price_increase"] == "True" for row in companies)
+
+
+# The additive columns of the churn bridge (summed over segments) and the rates recomputed from the sums.
+TOTAL_COUNTS = ("active_start", "new", "reactivated", "churned", "active_end")
+TOTAL_MONEY = ("mrr_start", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "reactivation_mrr",
+               "mrr_end")
+TOTAL_RATES = ("logo_churn_pct", "gross_mrr_churn_pct", "net_mrr_churn_pct")
+
+
+def total_truth(saas_extracts: Path) -> dict[str, dict[str, object]]:
+    """report_month → the month's totals: the truth's v_saas_churn_monthly summed over its segments, the rates
+    computed again from the sums (METRICS.md), and whether the truth's as-of date reaches the month's end."""
+    as_of = dt.date.fromisoformat(
+        json.loads((saas_extracts / "truth" / "saas_planted_effects.json").read_text(encoding="utf-8"))["as_of"])
+    months: dict[str, dict[str, float]] = {}
+    for row in read_truth(saas_extracts / "truth" / "v_saas_churn_monthly.csv"):
+        month = months.setdefault(row["report_month"], dict.fromkeys(TOTAL_COUNTS + TOTAL_MONEY, 0))
+        for column in TOTAL_COUNTS:
+            month[column] += int(row[column])
+        for column in TOTAL_MONEY:
+            month[column] += float(row[column])
+
+    def pct(numerator: float, denominator: float) -> float | None:
+        return None if denominator == 0 else 100 * numerator / denominator
+
+    def month_end(first_day: str) -> dt.date:
+        start = dt.date.fromisoformat(first_day)
+        return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1) - dt.timedelta(days=1)
+
+    return {
+        report_month: {
+            **m,
+            "is_complete_month": month_end(report_month) <= as_of,
+            "logo_churn_pct": pct(m["churned"], m["active_start"]),
+            "gross_mrr_churn_pct": pct(m["churned_mrr"] + m["contraction_mrr"], m["mrr_start"]),
+            "net_mrr_churn_pct": pct(m["churned_mrr"] + m["contraction_mrr"] - m["expansion_mrr"]
+                                     - m["reactivation_mrr"], m["mrr_start"]),
+        }
+        for report_month, m in months.items()
+    }
+
+
+def test_total_view_matches_the_truths_segments_summed(saas_warehouse, saas_extracts):
+    """v_saas_churn_total_monthly, which `parebrick summary` reads its saas line from, sums the truth's segments."""
+    truth = [{"report_month": month, **{column: as_text(value) for column, value in totals.items()}}
+             for month, totals in total_truth(saas_extracts).items()]
+    names, rows = saas_warehouse.rows("SELECT * FROM views.v_saas_churn_total_monthly")
+    assert_view_equals_truth(truth, names, rows, ("report_month",), ("is_complete_month",) + TOTAL_COUNTS,
+                             TOTAL_MONEY + TOTAL_RATES, lambda value, _column: as_text(value), TOLERANCE)
+
+
+def test_the_summary_saas_headline_is_the_total_views_last_complete_month(saas_warehouse, saas_extracts):
+    """`parebrick summary` prints the last month the truth's as-of date covers whole, as the view publishes it
+    (the month after it, the as-of month, is partial unless the as-of date is its last day)."""
+    truth = total_truth(saas_extracts)
+    last_complete = max(month for month, totals in truth.items() if totals["is_complete_month"])
+    names, rows = saas_warehouse.rows("SELECT * FROM views.v_saas_churn_total_monthly "
+                                      f"WHERE report_month = '{last_complete}'")
+    view = dict(zip(names, rows[0]))
+    result = saas_warehouse.run("parebrick", "summary", "--target", saas_warehouse.target)
+    headline = next(line for line in result.output.splitlines() if line.startswith("SaaS, last full month "))
+
+    def percent(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1f} %"
+
+    active = f"{view['active_end']:,}".replace(",", " ")
+    assert headline == (f"SaaS, last full month {last_complete[:7]}: {active} active companies, "
+                        f"logo churn {percent(view['logo_churn_pct'])}, "
+                        f"net MRR churn {percent(view['net_mrr_churn_pct'])}")
+    assert view["active_end"] == truth[last_complete]["active_end"]

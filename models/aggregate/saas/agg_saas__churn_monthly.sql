@@ -69,10 +69,7 @@ final as (
         churned_mrr,
         reactivation_mrr,
         mrr_end,
-        {{ pct('churned', 'active_start') }} as logo_churn_pct,
-        {{ pct('churned_mrr + contraction_mrr', 'mrr_start') }} as gross_mrr_churn_pct,
-        {{ pct('churned_mrr + contraction_mrr - expansion_mrr - reactivation_mrr', 'mrr_start') }}
-            as net_mrr_churn_pct
+        {{ saas_churn_rates() }}
     from segments
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 import pandas as pd
+from clickhouse_connect.driver.client import Client
 from rich.console import Console
 from rich.table import Table
 
@@ -20,6 +21,16 @@ SELECT report_date, offered, handled, abandoned, service_level_pct
 FROM {database:Identifier}.{view:Identifier}
 ORDER BY report_date DESC
 LIMIT 8
+"""
+# The saas headline: the cloud service's churn over every segment per month (v_saas_churn_total_monthly, rates
+# computed from the sums by the metric macros), the newest month the data cover whole (the view says which).
+SAAS_TOTAL_VIEW = "v_saas_churn_total_monthly"
+_SAAS_SQL = """
+SELECT report_month, active_end, logo_churn_pct, net_mrr_churn_pct
+FROM {database:Identifier}.{view:Identifier}
+WHERE is_complete_month
+ORDER BY report_month DESC
+LIMIT 1
 """
 _INVENTORY_SQL = """
 SELECT database,
@@ -55,9 +66,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         databases = [name for name, _ in layer_databases]
         rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
-        view = {"database": views_database, "view": NATIONAL_DAILY_VIEW}
-        has_view = client.command("EXISTS TABLE {database:Identifier}.{view:Identifier}", parameters=view) == 1
-        days = client.query(_DAILY_SQL, parameters=view).result_rows if has_view else []
+        days = _query_if_view_exists(client, views_database, NATIONAL_DAILY_VIEW, _DAILY_SQL)
+        saas_months = _query_if_view_exists(client, views_database, SAAS_TOTAL_VIEW, _SAAS_SQL)
     finally:
         client.close()
     found = {database: (tables, views, table_rows) for database, tables, views, table_rows in rows}
@@ -85,7 +95,23 @@ def run(args: argparse.Namespace) -> int:
             )
         for day, offered, *_ in partial:
             console.print(f"  {day} holds only {offered} offered contacts: a partial day, left out", highlight=False)
+    if saas_months:
+        month, active, logo_churn_pct, net_mrr_churn_pct = saas_months[0]
+        console.print(
+            f"SaaS, last full month {month:%Y-%m}: {_count(active)} active companies, "
+            f"logo churn {_percent(logo_churn_pct)}, net MRR churn {_percent(net_mrr_churn_pct)}",
+            highlight=False,
+            soft_wrap=True,  # one line whatever the terminal's width: scripts and tests read it whole
+        )
     return 0
+
+
+def _query_if_view_exists(client: Client, database: str, view: str, sql: str) -> list[tuple]:
+    """The rows of a headline query, or none when the view is not built (a warehouse of other groups only)."""
+    names = {"database": database, "view": view}
+    if client.command("EXISTS TABLE {database:Identifier}.{view:Identifier}", parameters=names) != 1:
+        return []
+    return client.query(sql, parameters=names).result_rows
 
 
 def _split_partial_days(days: list[tuple]) -> tuple[list[tuple], tuple | None]:
