@@ -33,6 +33,12 @@ from the written files. The rules, with the choices METRICS.md leaves open:
     `on_time_renewal_pct`: of the paid rows (bonus rows included) after the company's first, by `pay_date`,
     the share paid at most `on_time_days` (30) days after the previous paid row's `payed_until` (dates).
     A company without any paid row has NULL dates, lifetime and percentages, and no months.
+  * `saas_data_quality.csv` (v_saas_data_quality: extract, defect, rows): the export's defects counted on
+    the rows in their last version (billing rows whose `payed_until` is before `created_at`, paid rows without
+    `pay_date`, invoices still unpaid, companies without any billing row, industries typed unlike their name
+    or not in dim_saas_industries, users of companies that do not exist, activity rows with a negative count),
+    and per extract the versions delivered again (replaced) and the corrupted copies (quarantined), as the
+    delivery planted them (groups/saas.py). A file sent twice is skipped by the loader and not counted.
 Monetary values and percentages are rounded to 6 decimals; dates are `YYYY-MM-DD`, times `YYYY-MM-DD HH:MM:SS`.
 """
 
@@ -277,3 +283,37 @@ def iso(day: int) -> str:
 
 def _iso(day: int) -> str:
     return (EPOCH + dt.timedelta(days=int(day))).isoformat()
+
+
+DATA_QUALITY_COLUMNS = ("extract", "defect", "rows")
+ACTIVITY_COUNTS = ("billing", "stocks", "backups", "projects", "contractors", "resource_orders")
+LOAD_DEFECTS = ("superseded_version", "rejected_by_loader")     # per extract, from the delivery
+
+
+def data_quality(sim: Saas, delivered: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """saas_data_quality.csv: the rows of each defect of v_saas_data_quality (the codes of dim_saas_defects).
+
+    The export's defects are counted from the simulation's rows as the warehouse keeps them (each row's last
+    version); what the delivery did (versions delivered again, corrupted copies the loader must quarantine)
+    comes from `delivered`, (extract, code) → rows, as the saas group planted it (`SaasGroup.delivery_counts`).
+    """
+    known = set(sim.dicts.industries["working_direction"])
+    canonical = [normalised_spelling(s) in known if s else False for s in sim.spelling]
+    companies = set(sim.company_id)
+    billed = {r.company for r in sim.billing}
+    counts = {
+        ("billing", "payed_until_before_created_at"): sum(r.last.payed_until < r.created_at for r in sim.billing),
+        ("billing", "paid_without_pay_date"): sum(r.last.is_payed and r.last.pay_date is None for r in sim.billing),
+        ("billing", "unpaid_invoice"): sum(not r.last.is_payed for r in sim.billing),
+        ("companies", "no_billing"): sum(c not in billed for c in range(len(sim.company_id))),
+        ("companies", "industry_respelled"): sum(ok and s != name for ok, s, name
+                                                 in zip(canonical, sim.spelling, sim.industry)),
+        ("companies", "industry_unmapped"): sum(not ok for ok in canonical),
+        ("people", "company_missing"): sum(p.company_id not in companies for p in sim.people),
+        ("activities", "negative_count"): int((sim.activities[list(ACTIVITY_COUNTS)] < 0).any(axis=1).sum()),
+    }
+    for extract in ("companies", "people", "billing", "activities"):
+        for code in LOAD_DEFECTS:
+            counts[(extract, code)] = delivered.get((extract, code), 0)
+    rows = sorted((extract, code, int(n)) for (extract, code), n in counts.items())
+    return pd.DataFrame(rows, columns=list(DATA_QUALITY_COLUMNS))
