@@ -2,7 +2,8 @@
 
 Computed in Python from the simulation's rows as they stand at the export (each row's last version), never
 from the written files. The rules, with the choices METRICS.md leaves open:
-  * As-of date: the day of the latest billing `created_at`.
+  * As-of date: the day of the latest billing `created_at` (or the day given, as `var('saas_as_of')`). Billing
+    counts as it stood at the end of it: rows created after it, and payments made after it, do not count.
   * A **paid row**: `is_payed`, `pay_date` set, `payed_until` after `pay_date`. It covers the days from
     `pay_date` (date) up to, not including, `payed_until` (date). A zero price (the price list) is a bonus.
     Rows whose `payed_until` is before `created_at` are therefore no paid rows: they cover nothing.
@@ -98,13 +99,15 @@ def billing_frame(sim: Saas) -> pd.DataFrame:
     return frame
 
 
-def compute(sim: Saas) -> SaasTruth:
-    """Subscriptions, company-months, the churn view and the companies view."""
+def compute(sim: Saas, as_of: int | None = None) -> SaasTruth:
+    """Subscriptions, company-months, the churn view and the companies view; `as_of` (days since the epoch)
+    as var('saas_as_of') names one, else the day of the latest billing created_at."""
     billing = billing_frame(sim)
-    as_of = int(billing["created_at"].max()) // DAY
+    as_of = int(billing["created_at"].max()) // DAY if as_of is None else as_of
+    billing = billing[billing["created_at"] // DAY <= as_of]
     paid = billing[billing["is_payed"] & billing["pay_date"].notna()].copy()
     paid["pay_date"] = paid["pay_date"].astype(np.int64)
-    paid = paid[paid["payed_until"] > paid["pay_date"]]
+    paid = paid[(paid["payed_until"] > paid["pay_date"]) & (paid["pay_date"] // DAY <= as_of)]
     by_company: dict[str, list[Paid]] = {}
     for r in paid.sort_values(["pay_date", "id"], kind="stable").itertuples():
         by_company.setdefault(r.company_id, []).append(
