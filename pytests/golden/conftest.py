@@ -6,11 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO, Warehouse, run_tool
-
-# What the saas models need: the published views and everything upstream, plus the dictionary a staging
-# test relates to (dim_saas_roles); the other groups are not generated and not built.
-SAAS_SELECT = ("--select", "+path:models/view/saas", "dim_saas_roles")
+from support import REPO, SAAS_SELECT, Warehouse, run_tool
 
 
 def generate_saas(out: Path) -> Path:
