@@ -23,6 +23,9 @@ from parebrick.embedded import open_client
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# What the saas models need (the saas golden tests): the published views and everything upstream, plus the
+# dictionary a staging test relates to (dim_saas_roles); the other groups are not generated and not built.
+SAAS_SELECT = ("--select", "+path:models/view/saas", "dim_saas_roles")
 
 
 @dataclass

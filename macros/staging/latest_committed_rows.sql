@@ -4,8 +4,18 @@
     overlapping extracts, a corrected record) only one per key: the newest `version_column` where the table
     has one (its meta in the group's sources YAML), otherwise the row of the most recently loaded extract.
     Rejected rows never reach raw, so a malformed row cannot replace a good one.
+    superseded_committed_rows is the complement: the committed rows that rule replaced (every version of a
+    key but the winner), for the data-quality reports; both share one order, so they never disagree.
 -#}
 {% macro latest_committed_rows(relation, key_columns, version_column=none) -%}
+    {{ _committed_rows_by_key(relation, key_columns, version_column, '1') }}
+{%- endmacro %}
+
+{% macro superseded_committed_rows(relation, key_columns, version_column=none) -%}
+    {{ _committed_rows_by_key(relation, key_columns, version_column, '1, 18446744073709551615') }}
+{%- endmacro %}
+
+{% macro _committed_rows_by_key(relation, key_columns, version_column, limit) -%}
     select *
     from {{ relation }}
     where _batch_id in (select batch_id from {{ source('loader', 'committed_batches') }})
@@ -14,5 +24,5 @@
         {% if version_column %}{{ version_column }} desc, {% endif -%}
         _loaded_at desc,
         _source_row desc
-    limit 1 by {{ key_columns | join(', ') }}
+    limit {{ limit }} by {{ key_columns | join(', ') }}
 {%- endmacro %}

@@ -9,7 +9,10 @@ summed in Python, rates recomputed from the sums and the complete months from th
 The truth (parebrick.generate.saas_truth) is computed in Python from the simulation's rows, never from the
 files it writes and never with SQL; the warehouse gets only the saas extracts, planted defects included,
 through the real loader and a real `dbt build` of the saas models and their parents. Grain keys must be the
-same both ways; counts, dates, flags and labels exactly, money and percentages to 0.01.
+same both ways; counts, dates, flags and labels exactly, money and percentages to 0.01. The sample and the
+warehouse are the session's fixtures saas_extracts and saas_warehouse (conftest.py). Last, a warehouse built
+without the last monthly delivery and then run again with it must equal the one built in one go, in every
+saas model.
 """
 
 from __future__ import annotations
@@ -17,15 +20,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
-from support import REPO, Warehouse, assert_view_equals_truth, run_tool
+from support import REPO, SAAS_SELECT, Warehouse, assert_view_equals_truth
 
 TOLERANCE = 0.01
-# What the saas models need: the published views and everything upstream, plus the dictionary a staging
-# test relates to (dim_saas_roles); the other groups are not generated and not built.
-SELECT = ["--select", "+path:models/view/saas", "dim_saas_roles"]
+# A monthly delivery's file: `<table>_<YYYYMM>` (the full export is `<table>_<YYYYMMDD>_full`), maybe resent.
+MONTHLY_FILE = re.compile(r"^[a-z]+_(\d{6})(_resend)?\.csv(\.gz)?$")
+# Columns that say when and by which load a row arrived: they differ between two warehouses by design.
+LOAD_COLUMNS = ("batch_id", "loaded_at", "rejected_at", "build_id")
 
 # view → (truth file, grain columns, columns compared exactly, columns compared to TOLERANCE)
 VIEWS = {
@@ -51,25 +57,6 @@ VIEWS = {
         ("mrr", "previous_mrr"),
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def saas_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A saas-only landing zone with its truth (the saas simulation spans its years whatever --days says)."""
-    out = tmp_path_factory.mktemp("saas_sample") / "sample"
-    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", "1", "--calls-per-day", "100",
-                       "--groups", "saas"], cwd=REPO)
-    assert result.returncode == 0, result.output[-3000:]
-    return out
-
-
-@pytest.fixture(scope="module")
-def saas_warehouse(saas_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """The saas extracts loaded and the saas models built on a throwaway embedded warehouse."""
-    warehouse = Warehouse(tmp_path_factory.mktemp("saas_warehouse"), REPO)
-    warehouse.load(saas_extracts / "inbox")
-    warehouse.dbt("build", *SELECT)
-    return warehouse
 
 
 def read_truth(path: Path) -> list[dict[str, str]]:
@@ -208,3 +195,58 @@ def test_the_summary_saas_headline_is_the_total_views_last_complete_month(saas_w
                         f"logo churn {percent(view['logo_churn_pct'])}, "
                         f"net MRR churn {percent(view['net_mrr_churn_pct'])}")
     assert view["active_end"] == truth[last_complete]["active_end"]
+
+
+def copy_without_last_month(inbox: Path, before: Path) -> str:
+    """Copy the inbox to `before` without the files of its last monthly delivery; returns that month."""
+    months = {m.group(1) for path in inbox.rglob("*") if (m := MONTHLY_FILE.match(path.name))}
+    last = max(months)
+    for path in inbox.rglob("*"):
+        match = MONTHLY_FILE.match(path.name)
+        if path.is_file() and not (match and match.group(1) == last):
+            target = before / path.relative_to(inbox)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    return last
+
+
+def saas_fingerprints(warehouse: Warehouse) -> dict[str, tuple[int, int]]:
+    """Every saas model's (rows, order-free hash of its rows), load-time columns left out and floats rounded."""
+    _, columns = warehouse.rows(
+        "SELECT database, table, name, type FROM system.columns WHERE database IN "
+        "('staging', 'detail', 'aggregate', 'views') AND (table LIKE '%saas%') ORDER BY database, table, position")
+    by_table: dict[str, list[str]] = {}
+    for database, table, name, kind in columns:
+        if name not in LOAD_COLUMNS:
+            by_table.setdefault(f"{database}.{table}", []).append(f"round(`{name}`, 6)" if "Float" in kind
+                                                                else f"`{name}`")
+    out = {}
+    for relation, expressions in by_table.items():
+        _, rows = warehouse.rows(f"SELECT count(), groupBitXor(cityHash64({', '.join(expressions)})) FROM {relation}")
+        out[relation] = rows[0]
+    return out
+
+
+def test_one_more_monthly_delivery_equals_a_build_in_one_go(saas_warehouse, saas_extracts, tmp_path_factory):
+    """The warehouse built from the inbox without its last monthly delivery, then loaded with it and run
+    again, holds exactly what one built from the whole inbox at once holds, in every saas model."""
+    inbox = saas_extracts / "inbox"
+    first_part = tmp_path_factory.mktemp("saas_first_part") / "inbox"
+    last_month = copy_without_last_month(inbox, first_part)
+    assert any(last_month in path.name for path in inbox.rglob("*.csv*"))
+
+    incremental = Warehouse(tmp_path_factory.mktemp("saas_incremental"), REPO)
+    incremental.load(first_part)
+    incremental.dbt("build", *SAAS_SELECT)
+    before = saas_fingerprints(incremental)
+    incremental.load(inbox)
+    incremental.dbt("run", *SAAS_SELECT)
+
+    after, in_one_go = saas_fingerprints(incremental), saas_fingerprints(saas_warehouse)
+    assert {"views.v_saas_companies", "views.v_saas_data_quality", "detail.dtl_saas__subscriptions",
+            "staging.stg_saas__billing"} <= set(in_one_go)
+    assert sorted(after) == sorted(in_one_go)
+    assert before != in_one_go, "the last delivery changes the warehouse (else the comparison proves little)"
+    differing = {relation: (after[relation], in_one_go[relation]) for relation in in_one_go
+                 if after[relation] != in_one_go[relation]}
+    assert differing == {}, f"(rows, hash) after the increment and built in one go: {differing}"

@@ -4,6 +4,8 @@
     order_by='(company_id, pay_date, billing_id)',
 ) }}
 
+{%- set as_of_literal = "toDate('" ~ var('saas_as_of') ~ "')" if var('saas_as_of') else 'null' %}
+
 with billing as (
     select * from {{ ref('stg_saas__billing') }}
 ),
@@ -12,18 +14,34 @@ prices as (
     select * from {{ ref('dim_saas_prices') }}
 ),
 
--- Paid rows (docs metric_saas_coverage): the one place the rule is written; the other saas models read it.
+-- The as-of date (docs metric_saas_as_of): declared here once, with the billing it lets count; the other saas
+-- models read it from this one (through dtl_saas__subscriptions).
+as_of as (
+    select assumeNotNull(coalesce({{ as_of_literal }}, max(toDate(created_at)))) as as_of_date
+    from billing
+),
+
+-- Paid rows (docs metric_saas_coverage) as the billing stood at the end of the as-of day: created and paid by
+-- then. The one place the rule is written; the other saas models read it.
 paid as (
     select
-        billing_id,
-        company_id,
-        billing_tariff_id,
-        billing_tariff_price_id,
-        assumeNotNull(pay_date) as paid_at,
-        assumeNotNull(payed_until) as paid_until
+        billing.billing_id as billing_id,
+        billing.company_id as company_id,
+        billing.billing_tariff_id as billing_tariff_id,
+        billing.billing_tariff_price_id as billing_tariff_price_id,
+        as_of.as_of_date as as_of_date,
+        assumeNotNull(billing.pay_date) as paid_at,
+        assumeNotNull(billing.payed_until) as paid_until
     from billing
+    cross join as_of
     -- filtered on the columns as delivered (an alias named like its column would be what WHERE reads)
-    where is_payed and pay_date is not null and payed_until is not null and payed_until > pay_date
+    where
+        billing.is_payed
+        and billing.pay_date is not null
+        and billing.payed_until is not null
+        and billing.payed_until > billing.pay_date
+        and toDate(billing.created_at) <= as_of.as_of_date
+        and toDate(billing.pay_date) <= as_of.as_of_date
 ),
 
 final as (
@@ -34,6 +52,7 @@ final as (
         paid.billing_tariff_price_id as billing_tariff_price_id,
         paid.paid_at as pay_date,
         paid.paid_until as payed_until,
+        paid.as_of_date as as_of_date,
         toDate(paid.paid_at) as covered_from,
         toDate(paid.paid_until) as covered_until,
         prices.price_rub / prices.months as monthly_price,

@@ -5,20 +5,13 @@
 ) }}
 
 {%- set grace_days = var('saas_grace_days') %}
-{%- set as_of_literal = "toDate('" ~ var('saas_as_of') ~ "')" if var('saas_as_of') else 'null' %}
-
-with billing as (
-    select * from {{ ref('stg_saas__billing') }}
-),
-
-paid_rows as (
+with paid_rows as (
     select * from {{ ref('dtl_saas__paid_rows') }}
 ),
 
--- The as-of date (docs metric_saas_as_of): declared here once; the other saas models read it from this one.
+-- The as-of date (docs metric_saas_as_of), declared in dtl_saas__paid_rows; the churn models read it from here.
 as_of as (
-    select assumeNotNull(coalesce({{ as_of_literal }}, max(toDate(created_at)))) as as_of_date
-    from billing
+    select any(as_of_date) as as_of_date from paid_rows
 ),
 
 -- Paid rows whose coverage is at least one day.

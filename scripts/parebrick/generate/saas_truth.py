@@ -2,7 +2,8 @@
 
 Computed in Python from the simulation's rows as they stand at the export (each row's last version), never
 from the written files. The rules, with the choices METRICS.md leaves open:
-  * As-of date: the day of the latest billing `created_at`.
+  * As-of date: the day of the latest billing `created_at` (or the day given, as `var('saas_as_of')`). Billing
+    counts as it stood at the end of it: rows created after it, and payments made after it, do not count.
   * A **paid row**: `is_payed`, `pay_date` set, `payed_until` after `pay_date`. It covers the days from
     `pay_date` (date) up to, not including, `payed_until` (date). A zero price (the price list) is a bonus.
     Rows whose `payed_until` is before `created_at` are therefore no paid rows: they cover nothing.
@@ -33,6 +34,12 @@ from the written files. The rules, with the choices METRICS.md leaves open:
     `on_time_renewal_pct`: of the paid rows (bonus rows included) after the company's first, by `pay_date`,
     the share paid at most `on_time_days` (30) days after the previous paid row's `payed_until` (dates).
     A company without any paid row has NULL dates, lifetime and percentages, and no months.
+  * `saas_data_quality.csv` (v_saas_data_quality: extract, defect, rows): the export's defects counted on
+    the rows in their last version (billing rows whose `payed_until` is before `created_at`, paid rows without
+    `pay_date`, invoices still unpaid, companies without any billing row, industries typed unlike their name
+    or not in dim_saas_industries, users of companies that do not exist, activity rows with a negative count),
+    and per extract the versions delivered again (replaced) and the corrupted copies (quarantined), as the
+    delivery planted them (groups/saas.py). A file sent twice is skipped by the loader and not counted.
 Monetary values and percentages are rounded to 6 decimals; dates are `YYYY-MM-DD`, times `YYYY-MM-DD HH:MM:SS`.
 """
 
@@ -92,13 +99,15 @@ def billing_frame(sim: Saas) -> pd.DataFrame:
     return frame
 
 
-def compute(sim: Saas) -> SaasTruth:
-    """Subscriptions, company-months, the churn view and the companies view."""
+def compute(sim: Saas, as_of: int | None = None) -> SaasTruth:
+    """Subscriptions, company-months, the churn view and the companies view; `as_of` (days since the epoch)
+    as var('saas_as_of') names one, else the day of the latest billing created_at."""
     billing = billing_frame(sim)
-    as_of = int(billing["created_at"].max()) // DAY
+    as_of = int(billing["created_at"].max()) // DAY if as_of is None else as_of
+    billing = billing[billing["created_at"] // DAY <= as_of]
     paid = billing[billing["is_payed"] & billing["pay_date"].notna()].copy()
     paid["pay_date"] = paid["pay_date"].astype(np.int64)
-    paid = paid[paid["payed_until"] > paid["pay_date"]]
+    paid = paid[(paid["payed_until"] > paid["pay_date"]) & (paid["pay_date"] // DAY <= as_of)]
     by_company: dict[str, list[Paid]] = {}
     for r in paid.sort_values(["pay_date", "id"], kind="stable").itertuples():
         by_company.setdefault(r.company_id, []).append(
@@ -277,3 +286,37 @@ def iso(day: int) -> str:
 
 def _iso(day: int) -> str:
     return (EPOCH + dt.timedelta(days=int(day))).isoformat()
+
+
+DATA_QUALITY_COLUMNS = ("extract", "defect", "rows")
+ACTIVITY_COUNTS = ("billing", "stocks", "backups", "projects", "contractors", "resource_orders")
+LOAD_DEFECTS = ("superseded_version", "rejected_by_loader")     # per extract, from the delivery
+
+
+def data_quality(sim: Saas, delivered: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """saas_data_quality.csv: the rows of each defect of v_saas_data_quality (the codes of dim_saas_defects).
+
+    The export's defects are counted from the simulation's rows as the warehouse keeps them (each row's last
+    version); what the delivery did (versions delivered again, corrupted copies the loader must quarantine)
+    comes from `delivered`, (extract, code) → rows, as the saas group planted it (`SaasGroup.delivery_counts`).
+    """
+    known = set(sim.dicts.industries["working_direction"])
+    canonical = [normalised_spelling(s) in known if s else False for s in sim.spelling]
+    companies = set(sim.company_id)
+    billed = {r.company for r in sim.billing}
+    counts = {
+        ("billing", "payed_until_before_created_at"): sum(r.last.payed_until < r.created_at for r in sim.billing),
+        ("billing", "paid_without_pay_date"): sum(r.last.is_payed and r.last.pay_date is None for r in sim.billing),
+        ("billing", "unpaid_invoice"): sum(not r.last.is_payed for r in sim.billing),
+        ("companies", "no_billing"): sum(c not in billed for c in range(len(sim.company_id))),
+        ("companies", "industry_respelled"): sum(ok and s != name for ok, s, name
+                                                 in zip(canonical, sim.spelling, sim.industry)),
+        ("companies", "industry_unmapped"): sum(not ok for ok in canonical),
+        ("people", "company_missing"): sum(p.company_id not in companies for p in sim.people),
+        ("activities", "negative_count"): int((sim.activities[list(ACTIVITY_COUNTS)] < 0).any(axis=1).sum()),
+    }
+    for extract in ("companies", "people", "billing", "activities"):
+        for code in LOAD_DEFECTS:
+            counts[(extract, code)] = delivered.get((extract, code), 0)
+    rows = sorted((extract, code, int(n)) for (extract, code), n in counts.items())
+    return pd.DataFrame(rows, columns=list(DATA_QUALITY_COLUMNS))

@@ -47,6 +47,10 @@ MALFORMED_KINDS = {"payed_until_as_date": "payed_until written as a date, not ep
                    "lowercase_boolean": "is_payed written `true`, which this export never writes",
                    "wrong_column_count": "cut after company_id"}
 MALFORMED_ROW_STRIDE = 11        # copies are of every 11th row of the file: different rows, no draw
+# The delivery defects the data-quality report counts, by its codes (dim_saas_defects): a row delivered again
+# replaces its older version; a corrupted copy is quarantined by the loader. A file sent twice is skipped by
+# the loader before it writes any record, so the report cannot count it.
+REPORTED_DELIVERY = {"redelivered_newer": "superseded_version", "malformed": "rejected_by_loader"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,18 @@ class SaasGroup(SourceGroup):
         yield file
         if extract.name == self.twice:
             yield resend(file)
+
+    def delivery_counts(self) -> dict[tuple[str, str], int]:
+        """(extract, report code) → rows of the delivery defects the data-quality report counts, from the
+        files as planted (for the truth, whichever groups are written)."""
+        counts: dict[tuple[str, str], int] = {}
+        for extract in self.period_extracts():
+            for file in self.plant(extract):
+                for defect in file.defects:
+                    if defect.kind in REPORTED_DELIVERY:
+                        key = (defect.table, REPORTED_DELIVERY[defect.kind])
+                        counts[key] = counts.get(key, 0) + defect.rows
+        return counts
 
     # The four extracts of one window; `seen` holds the keys earlier exports of the table delivered.
 

@@ -1,0 +1,15 @@
+with data_quality as (
+    select * from {{ ref('agg_saas__data_quality') }}
+),
+
+final as (
+    select
+        extract,
+        defect,
+        description,
+        "rows",
+        action
+    from data_quality
+)
+
+select * from final
