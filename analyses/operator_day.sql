@@ -9,7 +9,12 @@
 {%- set report_date = var('report_date', none) -%}
 {%- set operator_login = var('operator_login', none) -%}
 
-with operator_days as (
+-- The default day's source; a var given in its place leaves it unread (hence noqa).
+with national_daily as (  -- noqa: ST03
+    select * from {{ ref('v_cc_national_daily') }}
+),
+
+operator_days as (
     select * from {{ ref('dtl_wfm__operator_days') }}
 ),
 
@@ -48,7 +53,7 @@ the_day as (
     left join territories as t on d.territory_code = t.territory_code
     where
         d.report_date = {% if report_date is none -%}
-            {{ latest_full_date('operator_days', 'handled') }}
+            {{ latest_whole_date('national_daily') }}
         {%- else -%}
             toDate({{ sql_string(report_date) }})
         {%- endif %}

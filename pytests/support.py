@@ -155,3 +155,14 @@ def assert_view_equals_truth(truth: list[dict[str, str]], names: list[str], rows
             if (want is None) != (have is None) or (want is not None and abs(want - have) > tolerance):
                 mismatches.append((key, column, want, have))
     assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
+
+
+def whole_days(offered: dict[Any, int], share: float = 0.5) -> set[Any]:
+    """docs/metrics.md, metric_is_whole_day, computed again in Python: the dates from the first to the last
+    whose national offered reaches `share` of the median day's (dates in order of their keys)."""
+    dates = sorted(offered)
+    values = sorted(offered.values())
+    middle = len(values) // 2
+    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    full = [date for date in dates if offered[date] >= share * median]
+    return {date for date in dates if full and full[0] <= date <= full[-1]}

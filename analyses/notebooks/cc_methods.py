@@ -86,16 +86,18 @@ assert from_contacts.sort_index().equals(reference.sort_index()), "v_cc_contacts
 print(f"checked: {len(reference):,} date × service × territory rows agree across the three views")
 
 # %% [markdown]
-# **Complete days only.** The first and last local dates of a load can hold only part of a day (the
+# **Whole days only.** The first and last local dates of a load can hold only part of a day (the
 # extracts start and stop at a Moscow midnight, so the eastern territories' first or western territories'
-# last hours fall on a date of their own). Edge dates with less than half the median day's volume are left
-# out of everything below; a low day inside the period stays (section f is there to flag it).
+# last hours fall on a date of their own). `v_cc_national_daily.is_whole_day` says which dates are whole
+# (edge dates below half the median day's offered are not; a low day inside the period is, and section f is
+# there to flag it); everything below uses whole days only.
 
 # %%
-complete = methods.complete_days(daily.groupby("report_date")["offered"].sum())
-full_days = complete.index[complete]
-print(f"complete days: {len(full_days)} of {len(complete)}; left out: "
-      f"{', '.join(f'{d:%Y-%m-%d}' for d in complete.index[~complete]) or 'none'}")
+national = read_view("v_cc_national_daily", columns=["report_date", "is_whole_day"], order_by="report_date")
+full_days = national.loc[national["is_whole_day"], "report_date"]
+left_out = national.loc[~national["is_whole_day"], "report_date"]
+print(f"whole days: {len(full_days)} of {len(national)}; left out: "
+      f"{', '.join(f'{d:%Y-%m-%d}' for d in left_out) or 'none'}")
 daily = daily.loc[daily["report_date"].isin(full_days)]
 interval = interval.loc[interval["report_date"].isin(full_days)].copy()
 contacts = contacts.loc[contacts["report_date"].isin(full_days)]

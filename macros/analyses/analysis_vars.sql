@@ -9,10 +9,9 @@
 {%- endmacro %}
 
 {#-
-    The latest full local date of a daily relation, as a scalar subquery: the day before the newest date
-    with any volume. The newest date is taken as partial: the extracts may end during it, and the eastern
-    territories start their local day hours before the western ones.
+    The default day of an ad-hoc query: the newest whole local date (docs metric_is_whole_day) of the
+    national daily view, as a scalar subquery over the query's CTE of v_cc_national_daily.
 -#}
-{% macro latest_full_date(relation, volume_column, date_column='report_date') -%}
-    (select max({{ date_column }}) - 1 from {{ relation }} where {{ volume_column }} > 0)
+{% macro latest_whole_date(national_daily) -%}
+    (select max(report_date) from {{ national_daily }} where is_whole_day)
 {%- endmacro %}

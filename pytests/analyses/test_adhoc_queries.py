@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import Warehouse
+from support import Warehouse, whole_days
 
 pytestmark = pytest.mark.slow
 
@@ -72,9 +72,13 @@ def assert_close(have: float | None, want: float | None, label: str) -> None:
         assert abs(have - want) <= RATE_TOLERANCE, f"{label}: {have} != {want}"
 
 
-def latest_full_date(days: list[Row], volume: str) -> dt.date:
-    """The analyses' default day, read off a view: the day before the newest date with `volume` above 0."""
-    return max(row["report_date"] for row in days if row[volume] > 0) - dt.timedelta(days=1)
+def latest_whole_date(service_daily: list[Row]) -> dt.date:
+    """The analyses' default day, worked out again from the service view: the newest whole date of the
+    national offered (support.whole_days)."""
+    offered: dict[dt.date, int] = {}
+    for row in service_daily:
+        offered[row["report_date"]] = offered.get(row["report_date"], 0) + row["offered"]
+    return max(whole_days(offered))
 
 
 @pytest.fixture(scope="module")
@@ -171,9 +175,10 @@ def test_the_drilldown_lists_the_reconciliation_views_cms_only_and_crm_only(rows
     check_drilldown(rows_with_vars["reconciliation_drilldown"], chosen["drilldown"])
 
 
-def test_the_drilldown_defaults_to_the_latest_full_date_and_its_service_with_most_cms_only(default_rows,
-                                                                                           reconciliation):
-    day = latest_full_date(reconciliation, "cms_handled")
+def test_the_drilldown_defaults_to_the_latest_whole_date_and_its_service_with_most_cms_only(default_rows,
+                                                                                           reconciliation,
+                                                                                           service_daily):
+    day = latest_whole_date(service_daily)
     expected = min((r for r in reconciliation if r["report_date"] == day),
                    key=lambda r: (-r["cms_only"], r["service_code"]))
     check_drilldown(default_rows["reconciliation_drilldown"], expected)
@@ -210,8 +215,9 @@ def test_the_operator_day_sums_to_v_operator_daily(rows_with_vars, chosen):
     check_operator_day(rows_with_vars["operator_day"], chosen["operator"])
 
 
-def test_the_operator_day_defaults_to_the_latest_full_dates_busiest_operator(default_rows, operator_daily):
-    day = latest_full_date(operator_daily, "handled")
+def test_the_operator_day_defaults_to_the_latest_whole_dates_busiest_operator(default_rows, operator_daily,
+                                                                          service_daily):
+    day = latest_whole_date(service_daily)
     expected = min((r for r in operator_daily if r["report_date"] == day),
                    key=lambda r: (-r["handled"], r["operator_login"]))
     check_operator_day(default_rows["operator_day"], expected)
@@ -266,8 +272,8 @@ def test_the_contract_service_level_equals_the_rates_of_the_periods_sums(rows_wi
         variables["contract_service"], variables["contract_territory"])
 
 
-def test_the_contract_service_level_defaults_to_the_month_of_the_latest_full_date(default_rows, service_daily):
-    end = latest_full_date(service_daily, "handled")
+def test_the_contract_service_level_defaults_to_the_month_of_the_latest_whole_date(default_rows, service_daily):
+    end = latest_whole_date(service_daily)
     start = end.replace(day=1)
     rows = default_rows["contract_service_level"]
     check_contract(rows, period_truth(service_daily, start, end))

@@ -129,12 +129,6 @@ def test_few_days_get_no_flags():
     assert flags["robust_z"].isna().all()
 
 
-def test_complete_days_drops_only_the_partial_edges():
-    totals = daily(np.array([7.0, 20_000, 19_000, 4_000, 21_000, 12_000, 25.0, 3.0]))
-    assert methods.complete_days(totals).tolist() == [False, True, True, True, True, True, False, False]
-    assert methods.complete_days(daily(np.array([100.0, 90.0]))).all()
-
-
 def test_robust_z_ignores_the_outlier_in_its_scale():
     x = np.array([10.0, 11, 9, 10, 12, 8, 10, 1000])
     z = methods.robust_z(x)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import Warehouse, assert_view_equals_truth, start_clickhouse_server
+from support import Warehouse, assert_view_equals_truth, start_clickhouse_server, whole_days
 
 from parebrick.bench.inbox import split_at_last_day
 
@@ -130,6 +130,9 @@ def test_national_daily_totals_match_the_sums_of_the_truth(built, generated):
             elif have != want:
                 mismatches.append((date, column, want, have))
     assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
+    whole = whole_days({date: day["offered"] for date, day in truth.items()})
+    assert {date for date, row in got.items() if row["is_whole_day"]} == whole
+    assert len(whole) < len(truth), "the sample's edges hold partial days (else the flag is not exercised)"
 
 
 def test_the_summary_headline_is_the_national_view(built, generated):
@@ -137,7 +140,9 @@ def test_the_summary_headline_is_the_national_view(built, generated):
     result = built.run("parebrick", "summary", "--target", built.target)
     headline = next(line for line in result.output.splitlines() if line.startswith("Latest full day "))
     day = headline.split()[3].rstrip(":")
-    expected = national_truth(generated)[day]
+    truth = national_truth(generated)
+    assert day == max(whole_days({date: row["offered"] for date, row in truth.items()})), headline
+    expected = truth[day]
     for label, column in (("offered", "offered"), ("handled", "handled"), ("abandoned", "abandoned")):
         assert f"{label} {expected[column]:,}".replace(",", " ") in headline, headline
     assert f"service level {expected['service_level_pct']:.1f} %" in headline, headline

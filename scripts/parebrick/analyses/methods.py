@@ -15,7 +15,6 @@ import pandas as pd
 from scipy import stats
 
 from parebrick.erlang import required_agents
-from parebrick.partial_days import complete_days  # noqa: F401 - a method the notebooks use too
 
 PERCENTILES = (50, 80, 90, 95)
 # MAD × 1.4826 estimates the standard deviation of normal data, so a robust z reads like a z-score.

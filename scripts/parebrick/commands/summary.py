@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
 from clickhouse_connect.driver.client import Client
 from rich.console import Console
 from rich.table import Table
 
 from parebrick.commands.common import open_target
 from parebrick.layers import LayersError, load_layers
-from parebrick.partial_days import complete_days
 
 # The headline numbers, as the warehouse publishes them: the national daily totals (every service and
-# territory per local date, rates computed once by the metric macros; docs/metrics.md), newest first.
+# territory per local date, rates computed once by the metric macros; docs/metrics.md): the newest whole
+# day (the view's is_whole_day, metric_is_whole_day) and the partial days after it, newest first.
 NATIONAL_DAILY_VIEW = "v_cc_national_daily"
 _DAILY_SQL = """
-SELECT report_date, offered, handled, abandoned, service_level_pct
+SELECT report_date, offered, handled, abandoned, service_level_pct, is_whole_day
 FROM {database:Identifier}.{view:Identifier}
+WHERE report_date >= (SELECT max(report_date) FROM {database:Identifier}.{view:Identifier} WHERE is_whole_day)
 ORDER BY report_date DESC
-LIMIT 8
 """
 # The saas headline: the cloud service's churn over every segment per month (v_saas_churn_total_monthly, rates
 # computed from the sums by the metric macros), the newest month the data cover whole (the view says which).
@@ -85,9 +84,9 @@ def run(args: argparse.Namespace) -> int:
     where = target.warehouse_path() if target.is_embedded else f"{target.config.get('host')}:{target.config.get('port')}"
     console.print(f"Warehouse: {where}", highlight=False)
     if days:
-        partial, full = _split_partial_days(days)
-        if full:
-            day, offered, handled, abandoned, service_level_pct = full
+        partial = [row for row in days if not row[-1]]
+        if days[-1][-1]:
+            day, offered, handled, abandoned, service_level_pct, _ = days[-1]
             console.print(
                 f"Latest full day {day}: offered {_count(offered)}, handled {_count(handled)}, "
                 f"abandoned {_count(abandoned)}, service level {_percent(service_level_pct)}",
@@ -112,18 +111,6 @@ def _query_if_view_exists(client: Client, database: str, view: str, sql: str) ->
     if client.command("EXISTS TABLE {database:Identifier}.{view:Identifier}", parameters=names) != 1:
         return []
     return client.query(sql, parameters=names).result_rows
-
-
-def _split_partial_days(days: list[tuple]) -> tuple[list[tuple], tuple | None]:
-    """The newest days that are partial (the extracts end in them, or they hold only the far east's first
-    hours), and the newest whole day (rows newest first; parebrick.partial_days says which are whole)."""
-    whole = complete_days(pd.Series([row[1] for row in reversed(days)], dtype=float)).tolist()[::-1]
-    partial = []
-    for row, is_whole in zip(days, whole):
-        if is_whole:
-            return partial, row
-        partial.append(row)
-    return partial, None
 
 
 def _count(value: int) -> str:
