@@ -11,6 +11,9 @@ from support import REPO, Completed, Warehouse, run_tool
 # every service, territory and planted defect occurs (the golden tests check its every published row).
 SAMPLE_DAYS = 4
 SAMPLE_CALLS_PER_DAY = 2500
+# What the saas models need: the published views and everything upstream, plus the dictionary a staging
+# test relates to (dim_saas_roles); the other groups are not generated and not built.
+SAAS_SELECT = ["--select", "+path:models/view/saas", "dim_saas_roles"]
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +47,22 @@ def executed_analyses(sample_warehouse: Warehouse) -> tuple[Completed, Path]:
     result = sample_warehouse.run("parebrick", "analyses", "--target", sample_warehouse.target, "--out", str(out),
                                   ok=False)
     return result, out
+
+
+@pytest.fixture(scope="session")
+def saas_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saas-only landing zone with its truth (the saas simulation spans its years whatever --days says)."""
+    out = tmp_path_factory.mktemp("saas_sample") / "sample"
+    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", "1", "--calls-per-day", "100",
+                       "--groups", "saas"], cwd=REPO)
+    assert result.returncode == 0, result.output[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def saas_warehouse(saas_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The saas extracts loaded and the saas models built on a throwaway embedded warehouse."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("saas_warehouse"), REPO)
+    warehouse.load(saas_extracts / "inbox")
+    warehouse.dbt("build", *SAAS_SELECT)
+    return warehouse

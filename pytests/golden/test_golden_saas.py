@@ -1,13 +1,14 @@
 """Golden test of the saas group: every row of the published churn views equals the generator's truth.
 
-v_saas_churn_monthly, v_saas_companies and v_saas_company_months are compared with the truth's files; the
-cohort retention, which the truth does not publish, with cohorts counted in Python from the truth's
-company-months.
+v_saas_churn_monthly, v_saas_companies, v_saas_company_months and v_saas_company_roles are compared with the
+truth's files; the cohort retention, which the truth does not publish, with cohorts counted in Python from
+the truth's company-months.
 
 The truth (parebrick.generate.saas_truth) is computed in Python from the simulation's rows, never from the
 files it writes and never with SQL; the warehouse gets only the saas extracts, planted defects included,
-through the real loader and a real `dbt build` of the saas models and their parents. Grain keys must be the
-same both ways; counts, dates, flags and labels exactly, money and percentages to 0.01.
+through the real loader and a real `dbt build` of the saas models and their parents (the session fixtures
+saas_extracts and saas_warehouse of pytests/conftest.py, which the churn methods' tests share). Grain keys
+must be the same both ways; counts, dates, flags and labels exactly, money and percentages to 0.01.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from support import REPO, Warehouse, assert_view_equals_truth, run_tool
+from support import assert_view_equals_truth
 
 TOLERANCE = 0.01
-# What the saas models need: the published views and everything upstream, plus the dictionary a staging
-# test relates to (dim_saas_roles); the other groups are not generated and not built.
-SELECT = ["--select", "+path:models/view/saas", "dim_saas_roles"]
 
 # view → (truth file, grain columns, columns compared exactly, columns compared to TOLERANCE)
 VIEWS = {
@@ -47,26 +45,13 @@ VIEWS = {
         ("movement", "billing_tariff_id", "tariff_group"),
         ("mrr", "previous_mrr"),
     ),
+    "v_saas_company_roles": (
+        "saas_company_roles",
+        ("company_id", "role_id"),
+        ("role_name", "users_active"),
+        (),
+    ),
 }
-
-
-@pytest.fixture(scope="module")
-def saas_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A saas-only landing zone with its truth (the saas simulation spans its years whatever --days says)."""
-    out = tmp_path_factory.mktemp("saas_sample") / "sample"
-    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", "1", "--calls-per-day", "100",
-                       "--groups", "saas"], cwd=REPO)
-    assert result.returncode == 0, result.output[-3000:]
-    return out
-
-
-@pytest.fixture(scope="module")
-def saas_warehouse(saas_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """The saas extracts loaded and the saas models built on a throwaway embedded warehouse."""
-    warehouse = Warehouse(tmp_path_factory.mktemp("saas_warehouse"), REPO)
-    warehouse.load(saas_extracts / "inbox")
-    warehouse.dbt("build", *SELECT)
-    return warehouse
 
 
 def read_truth(path: Path) -> list[dict[str, str]]:

@@ -47,6 +47,7 @@ class HypothesisTest:
     effect: float                # in the unit `effect_name` says
     effect_name: str
     direction: str               # the effect's direction in words
+    no_effect: float = 0.0       # the effect's value under H0 (1 for a ratio), the line its direction is read from
     p_adjusted: float = float("nan")
     significant: bool | None = None   # set by `correct` (Holm), on p_adjusted < alpha
 
@@ -184,9 +185,14 @@ def test_lifetime_by(companies: pd.DataFrame, by: str, key: str, label: str, alp
             "log-rank test compares observed with expected churns at every churn time, using censored companies "
             "while they are at risk",
         statistic=chi2, p_value=p, effect=float(high["observed_over_expected"] / low["observed_over_expected"]),
-        effect_name="O/E of the most churning group over the least churning",
+        effect_name="O/E of the most churning group over the least churning", no_effect=1.0,
         direction=f"most churn: {high['group']} (O/E {high['observed_over_expected']:.2f}); least: "
                   f"{low['group']} (O/E {low['observed_over_expected']:.2f})")
+
+
+def size_order(labels: Sequence[str]) -> list[str]:
+    """Size-bucket labels (`1`, `2–4`, …, `200+`) from the smallest to the largest, by their lower bound."""
+    return sorted(set(labels), key=lambda label: int(label.replace("+", "").replace("–", "-").split("-")[0]))
 
 
 def test_size_trend(companies: pd.DataFrame, bucket_order: Sequence[str], alpha: float = ALPHA) -> HypothesisTest:
@@ -239,6 +245,7 @@ def test_price_increase(company_months: pd.DataFrame, companies: pd.DataFrame, a
         statistic=float(result.statistic), p_value=float(result.pvalue), effect=float(ratio),
         effect_name=f"rate ratio after/before ({int(after['churns'])} churns in {int(after['exposure'])} "
                     f"months after, {int(before['churns'])} in {int(before['exposure'])} before or without)",
+        no_effect=1.0,
         direction="more churn after a price increase" if ratio > 1 else "less churn after a price increase")
 
 
@@ -374,8 +381,9 @@ def recommendations(tests: pd.DataFrame, portrait_: Mapping[str, object],
     out: list[str] = []
 
     def holds(key: str, positive: bool) -> dict | None:
+        """The row of `key` when it is significant with its effect above (or below) no effect."""
         row = found.get(key)
-        return row if row and row["significant"] and (row["effect"] > 0) == positive else None
+        return row if row and row["significant"] and (row["effect"] > row["no_effect"]) == positive else None
 
     if data_quality is not None and len(data_quality):
         billing = data_quality.loc[(data_quality["extract"] == "billing") & (data_quality["rows"] > 0)]

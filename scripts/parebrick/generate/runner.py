@@ -8,7 +8,8 @@ Output layout under `--out DIR`:
   DIR/truth/v_appeal_funnel_monthly.csv, DIR/truth/README.md (how each truth column is computed)
   DIR/truth/v_saas_churn_monthly.csv, v_saas_companies.csv   the cloud service's churn (saas_truth.py), with
         saas_subscriptions.csv, saas_company_months.csv (every company's subscriptions and months),
-        saas_company_factors.csv and saas_planted_effects.json (what the simulation planted)
+        saas_company_factors.csv and saas_planted_effects.json (what the simulation planted),
+        saas_company_roles.csv (v_saas_company_roles: every company's active users by role)
   DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
   DIR/manifest.json                           arguments (with the groups written), files, planted defects
 `RunSpec.groups` (`--groups`) writes some groups only. The simulation is the same whatever is written, so a
@@ -45,6 +46,7 @@ TRUTH_FILES = {"v_cc_service_daily": "truth/v_cc_service_daily.csv",
 # The saas truth's other tables: every company's subscriptions and months, and what was planted.
 SAAS_TRUTH_FILES = {"subscriptions": "truth/saas_subscriptions.csv", "company_months": "truth/saas_company_months.csv",
                     "company_factors": "truth/saas_company_factors.csv",
+                    "company_roles": "truth/saas_company_roles.csv",
                     "planted_effects": "truth/saas_planted_effects.json"}
 TRUTH_README = "truth/README.md"
 
@@ -102,7 +104,8 @@ def write_truth(sim: Simulation, out: Path) -> None:
     for view, frame in frames.items():
         frame.to_csv(out / TRUTH_FILES[view], index=False, lineterminator="\n")
     for name, frame in (("subscriptions", saas.subscriptions), ("company_months", saas.company_months),
-                        ("company_factors", saas_truth.company_factors(sim.saas))):
+                        ("company_factors", saas_truth.company_factors(sim.saas)),
+                        ("company_roles", saas_truth.company_roles(sim.saas))):
         frame.to_csv(out / SAAS_TRUTH_FILES[name], index=False, lineterminator="\n")
     effects = {"as_of": saas_truth.iso(saas.as_of), **sim.saas.planted_effects()}
     (out / SAAS_TRUTH_FILES["planted_effects"]).write_text(json.dumps(effects, ensure_ascii=False, indent=1) + "\n",
