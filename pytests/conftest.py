@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO, Completed, Warehouse, run_tool
+from support import REPO, SAAS_SELECT, Completed, Warehouse, run_tool
 
 # The sample every warehouse-reading test shares: small enough to build in a few minutes, big enough that
 # every service, territory and planted defect occurs (the golden tests check its every published row).
@@ -44,3 +44,22 @@ def executed_analyses(sample_warehouse: Warehouse) -> tuple[Completed, Path]:
     result = sample_warehouse.run("parebrick", "analyses", "--target", sample_warehouse.target, "--out", str(out),
                                   ok=False)
     return result, out
+
+
+@pytest.fixture(scope="session")
+def saas_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saas-only landing zone with its truth (the saas simulation spans its years whatever --days says)."""
+    out = tmp_path_factory.mktemp("saas_sample") / "sample"
+    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", "1", "--calls-per-day", "100",
+                       "--groups", "saas"], cwd=REPO)
+    assert result.returncode == 0, result.output[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def saas_warehouse(saas_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The saas extracts loaded and the saas models built on a throwaway embedded warehouse."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("saas_warehouse"), REPO)
+    warehouse.load(saas_extracts / "inbox")
+    warehouse.dbt("build", *SAAS_SELECT)
+    return warehouse

@@ -1,18 +1,18 @@
 """Golden test of the saas group: every row of the published churn views equals the generator's truth.
 
-v_saas_churn_monthly, v_saas_companies and v_saas_company_months are compared with the truth's files; the
-cohort retention, which the truth does not publish, with cohorts counted in Python from the truth's
-company-months; the monthly totals over every segment (v_saas_churn_total_monthly) with the truth's segments
-summed in Python, rates recomputed from the sums and the complete months from the truth's as-of date; and
-`parebrick summary`'s saas line with that view's last complete month.
+v_saas_churn_monthly, v_saas_companies, v_saas_company_months and v_saas_company_roles are compared with the
+truth's files; the cohort retention, which the truth does not publish, with cohorts counted in Python from
+the truth's company-months; the monthly totals over every segment (v_saas_churn_total_monthly) with the
+truth's segments summed in Python, rates recomputed from the sums and the complete months from the truth's
+as-of date; and `parebrick summary`'s saas line with that view's last complete month.
 
 The truth (parebrick.generate.saas_truth) is computed in Python from the simulation's rows, never from the
 files it writes and never with SQL; the warehouse gets only the saas extracts, planted defects included,
 through the real loader and a real `dbt build` of the saas models and their parents. Grain keys must be the
 same both ways; counts, dates, flags and labels exactly, money and percentages to 0.01. The sample and the
-warehouse are the session's fixtures saas_extracts and saas_warehouse (conftest.py). Last, a warehouse built
-without the last monthly delivery and then run again with it must equal the one built in one go, in every
-saas model.
+warehouse are the session's fixtures saas_extracts and saas_warehouse (pytests/conftest.py, which the churn
+methods' tests share). Last, a warehouse built without the last monthly delivery and then run again with it
+must equal the one built in one go, in every saas model.
 """
 
 from __future__ import annotations
@@ -55,6 +55,12 @@ VIEWS = {
         ("company_id", "report_month"),
         ("movement", "billing_tariff_id", "tariff_group"),
         ("mrr", "previous_mrr"),
+    ),
+    "v_saas_company_roles": (
+        "saas_company_roles",
+        ("company_id", "role_id"),
+        ("role_name", "users_active"),
+        (),
     ),
 }
 

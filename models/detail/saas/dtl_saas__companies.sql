@@ -114,7 +114,7 @@ users as (
         company_id,
         count() as users_active
     from people
-    where deleted_at is null
+    where {{ saas_user_is_active() }}
     group by company_id
 ),
 

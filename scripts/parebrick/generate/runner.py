@@ -10,6 +10,7 @@ Output layout under `--out DIR`:
         saas_subscriptions.csv, saas_company_months.csv (every company's subscriptions and months),
         saas_company_factors.csv and saas_planted_effects.json (what the simulation planted),
         saas_data_quality.csv (v_saas_data_quality's rows per extract and defect)
+        saas_company_roles.csv (v_saas_company_roles: every company's active users by role)
   DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
   DIR/manifest.json                           arguments (with the groups written), files, planted defects
 `RunSpec.groups` (`--groups`) writes some groups only. The simulation is the same whatever is written, so a
@@ -48,6 +49,7 @@ TRUTH_FILES = {"v_cc_service_daily": "truth/v_cc_service_daily.csv",
 SAAS_TRUTH_FILES = {"subscriptions": "truth/saas_subscriptions.csv", "company_months": "truth/saas_company_months.csv",
                     "company_factors": "truth/saas_company_factors.csv",
                     "data_quality": "truth/saas_data_quality.csv",
+                    "company_roles": "truth/saas_company_roles.csv",
                     "planted_effects": "truth/saas_planted_effects.json"}
 TRUTH_README = "truth/README.md"
 
@@ -106,7 +108,8 @@ def write_truth(sim: Simulation, out: Path) -> None:
         frame.to_csv(out / TRUTH_FILES[view], index=False, lineterminator="\n")
     for name, frame in (("subscriptions", saas.subscriptions), ("company_months", saas.company_months),
                         ("company_factors", saas_truth.company_factors(sim.saas)),
-                        ("data_quality", saas_truth.data_quality(sim.saas, SaasGroup(sim).delivery_counts()))):
+                        ("data_quality", saas_truth.data_quality(sim.saas, SaasGroup(sim).delivery_counts())),
+                        ("company_roles", saas_truth.company_roles(sim.saas))):
         frame.to_csv(out / SAAS_TRUTH_FILES[name], index=False, lineterminator="\n")
     effects = {"as_of": saas_truth.iso(saas.as_of), **sim.saas.planted_effects()}
     (out / SAAS_TRUTH_FILES["planted_effects"]).write_text(json.dumps(effects, ensure_ascii=False, indent=1) + "\n",

@@ -320,3 +320,15 @@ def data_quality(sim: Saas, delivered: dict[tuple[str, str], int]) -> pd.DataFra
             counts[(extract, code)] = delivered.get((extract, code), 0)
     rows = sorted((extract, code, int(n)) for (extract, code), n in counts.items())
     return pd.DataFrame(rows, columns=list(DATA_QUALITY_COLUMNS))
+
+
+def company_roles(sim: Saas) -> pd.DataFrame:
+    """v_saas_company_roles: per company of the companies extract and role, its people not deleted (the
+    companies view's users_active, split by role); people of companies that do not exist are left out."""
+    known = set(sim.company_id)
+    pairs = pd.DataFrame([(p.company_id, str(p.role_id)) for p in sim.people
+                          if p.deleted_at is None and p.company_id in known], columns=["company_id", "role_id"])
+    roles = sim.dicts.roles.assign(role_id=lambda f: f["role_id"].astype(str)).set_index("role_id")["role_name"]
+    out = pairs.groupby(["company_id", "role_id"]).size().rename("users_active").reset_index()
+    out.insert(2, "role_name", out["role_id"].map(roles))
+    return out.sort_values(["company_id", "role_id"], kind="stable").reset_index(drop=True)
