@@ -21,7 +21,8 @@
 #
 # The notebook reads only published views: `v_saas_companies` (one row per company: the portrait),
 # `v_saas_company_months` (company × month: movement, MRR, activity), `v_saas_company_roles` (the role mix),
-# `v_saas_churn_monthly` and `v_saas_cohort_retention`. The rules behind them (a subscription, churn,
+# `v_saas_churn_monthly`, `v_saas_cohort_retention` and `v_saas_data_quality` (what the warehouse found
+# wrong in the extracts and did about it). The rules behind them (a subscription, churn,
 # censoring, a price increase, on-time renewal) are the glossary's (`docs/metrics.md`, in the docs site,
 # section "SaaS"). The methods are tested functions of `parebrick.analyses.churn`.
 
@@ -46,8 +47,9 @@ months = read_view("v_saas_company_months")
 roles = read_view("v_saas_company_roles")
 monthly = read_view("v_saas_churn_monthly", order_by="report_month")
 cohorts = read_view("v_saas_cohort_retention")
+quality = read_view("v_saas_data_quality", order_by="extract, defect")
 views = {"v_saas_companies": companies, "v_saas_company_months": months, "v_saas_company_roles": roles,
-         "v_saas_churn_monthly": monthly, "v_saas_cohort_retention": cohorts}
+         "v_saas_churn_monthly": monthly, "v_saas_cohort_retention": cohorts, "v_saas_data_quality": quality}
 pd.DataFrame({"rows": {name: len(frame) for name, frame in views.items()}})
 
 # %% [markdown]
@@ -86,6 +88,24 @@ assert monthly["churned"].sum() == (months["movement"] == "churn").sum(), "churn
 assert monthly["new"].sum() == len(paid), "every paying company is new once"
 print(f"checked: {len(months):,} company-months, {len(roles):,} company roles and {len(monthly):,} churn rows "
       "agree with the companies")
+
+# %% [markdown]
+# ### What the warehouse found in the extracts
+#
+# Every defect the warehouse counts, per extract, with what it did about it (`v_saas_data_quality`). The
+# faults of the export (`is_export_defect`) are what the team that owns the product database should fix at
+# the source; open invoices and replaced versions are the export's routine, resolved by the warehouse's rules.
+# The companies without any billing row (`no_billing`) are among those that never paid, above; the others
+# that never paid have only invoices left open.
+
+# %%
+no_billing = int(quality.set_index(["extract", "defect"]).loc[("companies", "no_billing"), "rows"])
+assert no_billing <= int(never_paid.sum()), "a company without billing cannot have paid"
+print(f"never paid: {int(never_paid.sum()):,} companies, {no_billing:,} of them without any billing row")
+faults = quality.loc[quality["is_export_defect"] & (quality["rows"] > 0)]
+print(f"{int(faults['rows'].sum()):,} rows with a fault of the export, in {len(faults)} kinds; "
+      f"billing: {int(faults.loc[faults['extract'] == 'billing', 'rows'].sum()):,}")
+quality[["extract", "defect", "is_export_defect", "rows", "action"]]
 
 # %% [markdown]
 # ## Distributions
@@ -296,9 +316,9 @@ pd.Series({
 # ## Recommendations
 #
 # Computed from the tables above by `churn.recommendations`: each sentence appears only when the test behind
-# it is significant after the correction and points its way (or, for the data, when a defect was counted),
+# it is significant after the correction and points its way (or, for the data, when a fault was counted),
 # and quotes the numbers it rests on.
 
 # %%
-for number, sentence in enumerate(churn.recommendations(results, typical), start=1):
+for number, sentence in enumerate(churn.recommendations(results, typical, quality), start=1):
     print(f"{number}. {sentence}")

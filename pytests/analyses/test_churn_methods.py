@@ -118,15 +118,16 @@ def test_recommendations_follow_only_from_what_the_tests_found():
         return {"key": key, "effect": effect, "significant": significant, "p_adjusted": 1e-5 if significant else 0.5,
                 "direction": "most churn: x; least: y", "no_effect": 1.0 if key == "price_increase" else 0.0}
     portrait = {"size_bucket": "2–4", "size_bucket_share_pct": 30.0, "median_users": 3.0}
-    quality = pd.DataFrame({"extract": ["billing", "billing", "people"], "defect": ["a", "b", "c"],
-                            "rows": [0, 0, 4], "description": ["", "", ""], "action": ["", "", ""]})
+    quality = pd.DataFrame({"extract": ["billing", "billing", "people", "billing"], "defect": ["a", "b", "c", "d"],
+                            "is_export_defect": [True, True, True, False], "rows": [0, 0, 4, 9],
+                            "description": [""] * 4, "action": [""] * 4})
     found = churn.recommendations(pd.DataFrame([row("price_increase", 2.0, True), row("size_trend", -5.0, True),
                                                 row("activity", -0.3, False), row("role_mix", 1.0, False)]),
                                   portrait, quality)
     text = " ".join(found)
     assert "raised price" in text and "Smaller companies" in text and "role mix" in text
     assert "less active" not in text                     # not significant: no recommendation
-    assert "billing data" not in text                    # no billing defect counted
+    assert "billing data" not in text                    # no billing fault counted (d is routine)
     assert "people — c: 4 rows" in text
     flipped = churn.recommendations(pd.DataFrame([row("price_increase", 0.5, True), row("size_trend", 4.0, True)]),
                                     portrait)

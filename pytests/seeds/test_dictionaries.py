@@ -64,7 +64,7 @@ KEYS = {
     "dim_scorecard_targets": ("component", "service_code"),
     "dim_saas_tariffs": "billing_tariff_id", "dim_saas_prices": "billing_tariff_price_id",
     "dim_saas_size_buckets": "employer_count_interval", "dim_saas_roles": "role_id",
-    "dim_saas_industries": "working_direction",
+    "dim_saas_industries": "working_direction", "dim_saas_defects": ("extract", "defect"),
 }
 
 REQUIRED_META = {

@@ -29,6 +29,7 @@ reported as (
         coalesce(catalog.action, '') as action,
         assumeNotNull(coalesce(catalog.extract, counts.extract)) as extract,
         assumeNotNull(coalesce(catalog.defect, counts.defect)) as defect,
+        coalesce(catalog.is_export_defect, true) as is_export_defect,
         toUInt64(coalesce(counts.defect_rows, 0)) as "rows"
     from catalog
     full outer join counts on catalog.extract = counts.extract and catalog.defect = counts.defect
@@ -38,6 +39,7 @@ final as (
     select
         extract,
         defect,
+        is_export_defect,
         description,
         "rows",
         action

@@ -49,6 +49,12 @@ billing_defects as (
     union all
     select
         billing_id as row_key,
+        'terms_in_comment' as defect
+    from billing
+    where notEmpty(ifNull(comment, ''))
+    union all
+    select
+        billing_id as row_key,
         'unpaid_invoice' as defect
     from billing
     where not ifNull(is_payed, false)

@@ -6,6 +6,7 @@ final as (
     select
         extract,
         defect,
+        is_export_defect,
         description,
         "rows",
         action

@@ -386,13 +386,15 @@ def recommendations(tests: pd.DataFrame, portrait_: Mapping[str, object],
         return row if row and row["significant"] and (row["effect"] > row["no_effect"]) == positive else None
 
     if data_quality is not None and len(data_quality):
-        is_billing = data_quality["extract"].astype(str).str.lower().str.contains("billing")
-        billing = data_quality.loc[is_billing & (data_quality["rows"] > 0)]
+        # v_saas_data_quality: only faults of the export (is_export_defect) call for a fix at the source; open
+        # invoices and replaced versions are the routine the warehouse resolves.
+        faults = data_quality.loc[data_quality["is_export_defect"].astype(bool) & (data_quality["rows"] > 0)]
+        billing = faults.loc[faults["extract"] == "billing"]
         if len(billing):
             listed = "; ".join(f"{r.defect}: {int(r.rows):,} rows" for r in billing.itertuples())
             out.append(f"Put the billing data in order before anything else: {listed}. Record payments, partial "
                        "payments, upgrades and free months as fields of their own, not in comments.")
-        other = data_quality.loc[~is_billing & (data_quality["rows"] > 0)]
+        other = faults.loc[faults["extract"] != "billing"]
         if len(other):
             listed = "; ".join(f"{r.extract} — {r.defect}: {int(r.rows):,} rows" for r in other.itertuples())
             out.append(f"Fix the other extracts' defects at the source: {listed}.")

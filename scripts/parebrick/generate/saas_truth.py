@@ -308,6 +308,7 @@ def data_quality(sim: Saas, delivered: dict[tuple[str, str], int]) -> pd.DataFra
         ("billing", "payed_until_before_created_at"): sum(r.last.payed_until < r.created_at for r in sim.billing),
         ("billing", "paid_without_pay_date"): sum(r.last.is_payed and r.last.pay_date is None for r in sim.billing),
         ("billing", "unpaid_invoice"): sum(not r.last.is_payed for r in sim.billing),
+        ("billing", "terms_in_comment"): sum(bool(r.last.comment) for r in sim.billing),
         ("companies", "no_billing"): sum(c not in billed for c in range(len(sim.company_id))),
         ("companies", "industry_respelled"): sum(ok and s != name for ok, s, name
                                                  in zip(canonical, sim.spelling, sim.industry)),
