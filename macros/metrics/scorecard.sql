@@ -31,7 +31,8 @@
 
 {% macro scorecard_parts(side) -%}
     {%- set types = scorecard_part_types() -%}
-    {%- do return(types[side].keys() | list if side else types['operator'].keys() | list + types['queue'].keys() | list) -%}
+    {%- set every = types['operator'].keys() | list + types['queue'].keys() | list -%}
+    {%- do return(types[side].keys() | list if side else every) -%}
 {%- endmacro %}
 
 {#-
