@@ -63,7 +63,8 @@ def _survival_data(durations: Sequence[float], events: Sequence[bool]) -> tuple[
 
 def kaplan_meier(durations: Sequence[float], events: Sequence[bool]) -> pd.DataFrame:
     """The Kaplan–Meier survival function: at each event time, those at risk, the events, S(t) and its 95 %
-    pointwise confidence band (Greenwood's standard error on the log-log scale, which keeps it in 0 … 1). `events` is True for an observed churn, False for censored."""
+    pointwise confidence band (Greenwood's standard error on the log-log scale, which keeps it in 0 … 1).
+    `events` is True for an observed churn, False for censored."""
     time, status = _survival_data(durations, events)
     fit = SurvfuncRight(time, status)
     low, high = _loglog_band(fit.surv_prob, fit.surv_prob_se)
