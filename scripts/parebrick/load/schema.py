@@ -35,6 +35,12 @@ class Column:
     time_format: str | None = None
     # Bounds a number must lie within (either may be None); a value outside is rejected.
     value_range: tuple[float | None, float | None] | None = None
+    # A regular expression (the engine's RE2, searched in the text) a text value must match; a value that
+    # does not is rejected. Anchor it (`^[A-Za-z]+$`) to constrain the whole value.
+    pattern: str | None = None
+    # The column keeps only whether its field holds a value (Bool): the value itself (a password people
+    # send) is never written anywhere, and every rejected row's text is stored with it redacted (`redact`).
+    presence_only: bool = False
 
     @property
     def field(self) -> str:
@@ -120,6 +126,11 @@ class Table:
     def file_name_fields(self) -> tuple[str, ...]:
         """The named groups of `file_name_pattern`: fields every row takes from its file's name, not its text."""
         return tuple(re.compile(self.file_name_pattern).groupindex) if self.file_name_pattern else ()
+
+    @property
+    def secret_fields(self) -> tuple[str, ...]:
+        """The extract's fields that presence-only columns read: their values never leave the reader."""
+        return tuple(column.field for column in self.columns if column.presence_only)
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
