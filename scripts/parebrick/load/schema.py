@@ -212,7 +212,9 @@ REJECTED_COLUMNS: tuple[Column, ...] = (
     Column("source", "String", "File path relative to the inbox, or the API request."),
     Column("source_row", "UInt64", "1-based record number in the source (as _source_row of raw rows)."),
     Column("raw_text", "String", "The row as read (UTF-8; for rows that parsed but failed validation, the parsed "
-                                 "values written back as CSV; for JSON lines and API items, the JSON)."),
+                                 "values written back as CSV; for JSON lines and API items, the JSON). The value of "
+                                 "a presence-only field (a password) is never kept: it reads [redacted], and a row "
+                                 "that cannot be split into its fields is withheld whole."),
     Column("reason", "String", "Why the row was rejected: the column and the parse or validation error."),
     Column("rejected_at", "DateTime64(3, 'UTC')", "When the row was quarantined (UTC)."),
 )
