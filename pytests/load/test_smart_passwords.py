@@ -83,10 +83,16 @@ def landing(tmp_path_factory) -> dict:
                           capture_output=True, text=True, timeout=600)
     again = subprocess.run([str(BIN / "parebrick"), "load", "--inbox", str(inbox), "--only", TABLE], env=env,
                            capture_output=True, text=True, timeout=600)
-    secrets_given = [plain, with_delimiter, with_quote, spaced, cyrillic, short, stray, unclosed, headerless,
+    # Beyond the malformed-row limits the engine gives up on a file: its last error becomes the batch's reason.
+    strict, refused = root / "strict", _pw()
+    put(strict, TABLE, "kodeks_online_03032025.csv", f'{HEADER}\nmu;https://online.example/m;m1;"Pw"{refused};cat\n')
+    over = subprocess.run([str(BIN / "parebrick"), "load", "--inbox", str(strict), "--only", TABLE,
+                           "--max-bad-rows", "0", "--max-bad-ratio", "0"], env=env, capture_output=True, text=True,
+                          timeout=600)
+    secrets_given = [refused, plain, with_delimiter, with_quote, spaced, cyrillic, short, stray, unclosed, headerless,
                      late.password]
     return {"root": root, "warehouse": warehouse, "scratch": scratch, "output": done.stdout + done.stderr
-            + again.stdout + again.stderr, "returncode": done.returncode, "good": [*good, late],
+            + again.stdout + again.stderr + over.stdout + over.stderr, "over_limit": over.stdout, "returncode": done.returncode, "good": [*good, late],
             "passwords": secrets_given}
 
 
@@ -158,6 +164,10 @@ def test_has_password_tells_each_access_and_bad_rows_are_quarantined_redacted(la
     assert [row for row, _, _ in first] == [2, 4, 6]
     assert "[redacted]" in first[0][1] and "Клиент" in first[0][1] and "does not match" in first[0][2]
     assert first[1][1].startswith("[text withheld")  # a field short: where the password is cannot be told
+
+
+def test_a_list_refused_for_too_many_malformed_rows_says_why_without_the_password(landing):
+    assert "more malformed rows than allowed" in landing["over_limit"], landing["over_limit"]
 
 
 def test_a_list_loaded_twice_is_loaded_once(landing):
