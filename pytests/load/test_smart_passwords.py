@@ -10,6 +10,7 @@ the same searches do find a login the rows carry (so they would find a password 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from loadkit import put
+from loadkit import client, put, rows, warehouse_dir  # noqa: F401 (fixtures)
 
 from parebrick.embedded import open_client
+from parebrick.load.runner import load_inbox
+from parebrick.load.schema import Column, Format, Freshness, Layout, Table
 
 BIN = Path(sys.executable).parent
 TABLE = "smart.online"
@@ -92,7 +95,8 @@ def landing(tmp_path_factory) -> dict:
     secrets_given = [refused, plain, with_delimiter, with_quote, spaced, cyrillic, short, stray, unclosed, headerless,
                      late.password]
     return {"root": root, "warehouse": warehouse, "scratch": scratch, "output": done.stdout + done.stderr
-            + again.stdout + again.stderr + over.stdout + over.stderr, "over_limit": over.stdout, "returncode": done.returncode, "good": [*good, late],
+            + again.stdout + again.stderr + over.stdout + over.stderr, "over_limit": over.stdout,
+            "returncode": done.returncode, "good": [*good, late],
             "passwords": secrets_given}
 
 
@@ -178,3 +182,32 @@ def test_a_list_loaded_twice_is_loaded_once(landing):
     finally:
         client.close()
     assert all(n <= 1 for _, n in counts) and "already loaded" in landing["output"]
+
+
+def test_the_blocks_and_json_lines_readers_redact_a_presence_only_field_too(client, tmp_path):
+    """Any reader: a rejected line keeps its other fields and `[redacted]`, or is withheld when unsplittable."""
+    secret = Column("has_key", "Bool", "whether a key was given", source_name="key", presence_only=True)
+    name = Column("name", "String", "a name", pattern="^[a-z]+$")
+    blocks = Table("test", "keyed_blocks", "crafted", Format("b", reader="blocks", delimiter=";", suffixes=(".csv",),
+                   layouts=(Layout("one", ("name", "has_key")),)), (name, secret), key=("name",),
+                   partition_by=None, freshness=Freshness(1, 2))
+    lines = Table("test", "keyed_lines", "crafted", Format("j", reader="jsonl", suffixes=(".jsonl",)), (name, secret), key=("name",),
+                  partition_by=None, freshness=Freshness(1, 2))
+    keys = [_pw() for _ in range(5)]
+    put(tmp_path, "test.keyed_blocks", "a.csv", f"alpha;{keys[0]}\nBeta;{keys[1]}\ngamma;{keys[2]};x\ndelta;\n")
+    put(tmp_path, "test.keyed_lines", "a.jsonl", "\n".join([
+        json.dumps({"name": "alpha", "key": keys[3]}), json.dumps({"name": "Beta", "key": keys[4]}),
+        '{"name": "gamma", "key": "' + keys[2] + '"']) + "\n")
+    outcomes = {o.table: o for o in load_inbox(client, tmp_path, tables=[blocks, lines]).outcomes}
+    assert [(o.rows_loaded, o.rows_rejected) for o in outcomes.values()] == [(2, 2), (1, 2)]
+    assert rows(client, "SELECT name, has_key FROM raw.test__keyed_blocks ORDER BY name") == [
+        ("alpha", True), ("delta", False)]
+    assert rows(client, "SELECT name, has_key FROM raw.test__keyed_lines") == [("alpha", True)]
+    kept = rows(client, "SELECT table_name, source_row, raw_text FROM raw.load_rejected_rows "
+                        "ORDER BY table_name, source_row")
+    assert [(t, n, text.split(":")[0]) for t, n, text in kept] == [
+        ("test__keyed_blocks", 2, "Beta;[redacted]"), ("test__keyed_blocks", 3, "[text withheld"),
+        ("test__keyed_lines", 2, '{"name"'), ("test__keyed_lines", 3, "[text withheld")]
+    assert kept[2][2] == '{"name":"Beta","key":"[redacted]"}'
+    everything = "\n".join(map(str, rows(client, "SELECT * FROM raw.load_rejected_rows")))
+    assert not [key for key in keys if key in everything]

@@ -112,10 +112,13 @@ def _row_text(table: Table, layouts: tuple[Layout, ...]) -> str:
     if not secret:
         return LINE
     split = f"splitByChar({literal(table.format.delimiter)}, {LINE})"
-    positions = ", ".join(f"{_LAYOUT} = {index}, [{', '.join(str(i + 1) for i, f in enumerate(layout.fields) if f in secret) or '0'}]"
-                          for index, layout in enumerate(layouts, 1))
-    redacted = (f"arrayStringConcat(arrayMap((x, i) -> if(has(multiIf({positions}, [0]), i), {redact.field_sql('x')}, x), "
-                f"{split}, arrayEnumerate({split})), {literal(table.format.delimiter)})")
+    def secret_positions(layout: Layout) -> str:
+        return "[" + (", ".join(str(i + 1) for i, f in enumerate(layout.fields) if f in secret) or "0") + "]"
+
+    positions = ", ".join(f"{_LAYOUT} = {index}, {secret_positions(layout)}" for index, layout in enumerate(layouts, 1))
+    marked = f"if(has(multiIf({positions}, [0]), i), {redact.field_sql('x')}, x)"
+    redacted = (f"arrayStringConcat(arrayMap((x, i) -> {marked}, {split}, arrayEnumerate({split})), "
+                f"{literal(table.format.delimiter)})")
     return f"if({_LAYOUT} = 0, {redact.withheld_sql(LINE)}, {redacted})"
 
 

@@ -93,7 +93,8 @@ def _row_text(table: Table) -> str:
     keys = "(" + ", ".join(literal(c.field) for c in secret) + ")"
     pairs = f"JSONExtractKeysAndValuesRaw({LINE})"
     value = f"if(x.1 IN {keys} AND x.2 NOT IN ('null', '\"\"'), {literal(json.dumps(redact.MARK))}, x.2)"
-    rebuilt = f"concat('{{', arrayStringConcat(arrayMap(x -> concat(toJSONString(x.1), ':', {value}), {pairs}), ','), '}}')"
+    members = f"arrayMap(x -> concat(toJSONString(x.1), ':', {value}), {pairs})"
+    rebuilt = f"concat('{{', arrayStringConcat({members}, ','), '}}')"
     return f"if(isValidJSON({LINE}) AND JSONType({LINE}) = 'Object', {rebuilt}, {redact.withheld_sql(LINE)})"
 
 
