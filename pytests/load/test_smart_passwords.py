@@ -191,8 +191,8 @@ def test_the_blocks_and_json_lines_readers_redact_a_presence_only_field_too(clie
     blocks = Table("test", "keyed_blocks", "crafted", Format("b", reader="blocks", delimiter=";", suffixes=(".csv",),
                    layouts=(Layout("one", ("name", "has_key")),)), (name, secret), key=("name",),
                    partition_by=None, freshness=Freshness(1, 2))
-    lines = Table("test", "keyed_lines", "crafted", Format("j", reader="jsonl", suffixes=(".jsonl",)), (name, secret), key=("name",),
-                  partition_by=None, freshness=Freshness(1, 2))
+    lines = Table("test", "keyed_lines", "crafted", Format("j", reader="jsonl", suffixes=(".jsonl",)),
+                  (name, secret), key=("name",), partition_by=None, freshness=Freshness(1, 2))
     keys = [_pw() for _ in range(5)]
     put(tmp_path, "test.keyed_blocks", "a.csv", f"alpha;{keys[0]}\nBeta;{keys[1]}\ngamma;{keys[2]};x\ndelta;\n")
     put(tmp_path, "test.keyed_lines", "a.jsonl", "\n".join([
