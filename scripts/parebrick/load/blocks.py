@@ -23,6 +23,7 @@ from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
+from parebrick.load import redact
 from parebrick.load.csvload import CsvResult
 from parebrick.load.filename import parameters, placeholder
 from parebrick.load.inspect import FileFacts, FileRejected
@@ -102,7 +103,23 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
     checks.extend(column_checks)
     if fmt.keep_extra_columns:
         values["_extra"] = "CAST(map(), 'Map(String, String)')"  # a fixed layout has no fields beyond its own
-    return fields, metadata(values, reason(checks), LINE)
+    return fields, metadata(values, reason(checks), _row_text(table, layouts))
+
+
+def _row_text(table: Table, layouts: tuple[Layout, ...]) -> str:
+    """A rejected line's text: as written, or with presence-only fields redacted (a line of no layout withheld)."""
+    secret = {c.name for c in table.columns if c.presence_only}
+    if not secret:
+        return LINE
+    split = f"splitByChar({literal(table.format.delimiter)}, {LINE})"
+    def secret_positions(layout: Layout) -> str:
+        return "[" + (", ".join(str(i + 1) for i, f in enumerate(layout.fields) if f in secret) or "0") + "]"
+
+    positions = ", ".join(f"{_LAYOUT} = {index}, {secret_positions(layout)}" for index, layout in enumerate(layouts, 1))
+    marked = f"if(has(multiIf({positions}, [0]), i), {redact.field_sql('x')}, x)"
+    redacted = (f"arrayStringConcat(arrayMap((x, i) -> {marked}, {split}, arrayEnumerate({split})), "
+                f"{literal(table.format.delimiter)})")
+    return f"if({_LAYOUT} = 0, {redact.withheld_sql(LINE)}, {redacted})"
 
 
 def load_blocks(client: Client, table: Table, path: Path, facts: FileFacts, *, landing: str, batch_id: uuid.UUID,

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
-from parebrick.load import feed
+from parebrick.load import feed, redact
 from parebrick.load.batches import Batch, Rejection, delete_batch_rows, quarantine
 from parebrick.load.filename import parameters, placeholder
 from parebrick.load.inspect import FileFacts
@@ -111,7 +111,9 @@ def plan(table: Table, facts: FileFacts) -> _Plan:
     order = tuple(by_field.get(name, name) for name in facts.header) or (
         *(c.name for c in table.columns if c.field not in table.file_name_fields), *facts.extra_columns)
     # The text of a rejected row as read, in the file's order (short-circuit `if`: built only for rejected rows).
-    row_text = "formatRowNoNewline('CSV', " + ", ".join(ident(c) for c in order) + ")"
+    secret = {c.name for c in table.columns if c.presence_only}
+    row_text = "formatRowNoNewline('CSV', " + ", ".join(redact.field_sql(ident(c)) if c in secret else ident(c)
+                                                        for c in order) + ")"
     if charset:
         row_text = f"convertCharset({row_text}, {literal(charset)}, 'UTF-8')"
     exprs[RAW_TEXT] = f"if({reason} = '', '', {row_text})"
@@ -224,6 +226,8 @@ def load_csv(client: Client, table: Table, path: Path, facts: FileFacts, *, land
         errors = _load_in_one_stream(client, table, parts, landing, params, limits, workdir)
         if errors:
             _shift_row_numbers(client, table, batch_id, [row for row, _, _ in errors])
+            errors = [(row, redact.message(table, why), redact.csv_row(table, facts.header, raw))
+                      for row, why, raw in errors]
             _quarantine(client, table, batch_id, source, loaded_at, errors)
     return CsvResult(*batch_counts(client, table, batch_id))
 

@@ -115,11 +115,29 @@ def _column(entry: dict[str, Any], blocks: dict[str, str], where: str) -> Column
     if bounds is not None and not (isinstance(bounds, list) and len(bounds) == 2
                                    and all(b is None or isinstance(b, (int, float)) for b in bounds)):
         raise DeclarationError(f"{where}: column {entry['name']}: range is [low, high] (null for no bound)")
+    pattern = meta.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise DeclarationError(f"{where}: column {entry['name']}: pattern is not a regular expression ({exc})") \
+                from None
+        if "String" not in base_type(str(entry["data_type"])):
+            raise DeclarationError(f"{where}: column {entry['name']}: a pattern constrains text; the column is "
+                                   f"{entry['data_type']}")
+    presence_only = meta.get("presence_only", False)
+    if not isinstance(presence_only, bool):
+        raise DeclarationError(f"{where}: column {entry['name']}: presence_only is true or false")
+    if presence_only and (str(entry["data_type"]) != "Bool" or bounds is not None or pattern is not None
+                          or meta.get("time_format") is not None):
+        raise DeclarationError(f"{where}: column {entry['name']}: a presence_only column is Bool (whether the field "
+                               "holds a value) and takes no range, pattern or time_format")
     return Column(str(entry["name"]), str(entry["data_type"]),
                   render_docs(str(entry.get("description") or ""), blocks, f"{where}.{entry['name']}"),
                   source_name=None if meta.get("source_name") is None else str(meta["source_name"]),
                   time_format=meta.get("time_format"),
-                  value_range=tuple(bounds) if bounds is not None else None)
+                  value_range=tuple(bounds) if bounds is not None else None,
+                  pattern=None if pattern is None else str(pattern), presence_only=presence_only)
 
 
 def _table(group: str, entry: dict[str, Any], formats: dict[str, Format], blocks: dict[str, str],
@@ -145,6 +163,10 @@ def _table(group: str, entry: dict[str, Any], formats: dict[str, Format], blocks
     if not key:
         raise DeclarationError(f"{where}: declares no key")
     for column in columns:
+        if column.presence_only and (column.name in key or column.name in _strings(meta.get("required"), where)
+                                     or column.field in _file_name_groups(meta.get("file_name"))):
+            raise DeclarationError(f"{where}: presence_only column {column.name} cannot be in the key, required "
+                                   "or a value of the file name (its field's value is never kept)")
         if column.name in key and is_nullable(column.type):
             raise DeclarationError(f"{where}: key column {column.name} cannot be Nullable")
         if column.time_format not in (None, EPOCH) and not base_type(column.type).startswith("Date"):
@@ -177,6 +199,13 @@ def _table(group: str, entry: dict[str, Any], formats: dict[str, Format], blocks
         except ValueError as exc:
             raise DeclarationError(f"{where}: {exc}") from None
     return table
+
+
+def _file_name_groups(pattern: Any) -> tuple[str, ...]:
+    try:
+        return tuple(re.compile(str(pattern)).groupindex) if pattern else ()
+    except re.error:
+        return ()  # reported with its reason below
 
 
 def read_group(path: Path, blocks: dict[str, str]) -> tuple[str, str, list[Table]]:

@@ -90,7 +90,7 @@ def _check_header(table: Table, line: str) -> tuple[tuple[str, ...], tuple[str, 
                 )
     duplicates = sorted({name for name in fields if fields.count(name) > 1})
     if duplicates:
-        raise FileRejected(f"header names a column twice: {', '.join(duplicates) or '(unnamed)'}")
+        raise FileRejected(f"header names a column twice: {_names(table, duplicates) or '(unnamed)'}")
     if any(not name for name in fields) and "" not in declared:
         raise FileRejected("header has an empty column name")
     missing = [name or "(the unnamed first column)" for name in declared if name not in fields]
@@ -98,8 +98,17 @@ def _check_header(table: Table, line: str) -> tuple[tuple[str, ...], tuple[str, 
         raise FileRejected(f"header lacks columns of {table.qualified}: {', '.join(missing)}")
     extra = tuple(name for name in fields if name not in declared)
     if extra and not table.format.keep_extra_columns:
-        raise FileRejected(f"header has columns {table.qualified} does not define: {', '.join(extra)}")
+        raise FileRejected(f"header has columns {table.qualified} does not define: {_names(table, extra)}")
     return tuple(fields), extra
+
+
+def _names(table: Table, names: list[str] | tuple[str, ...]) -> str:
+    """Names a header gives that the table does not declare, safe to print: a first line that is a row of
+    data would show its values, so with fields that are never stored only their number is told (`redact`)."""
+    declared = {column.field for column in table.columns}
+    if table.secret_fields and any(name not in declared for name in names):
+        return f"{len(names)} (names withheld: {table.qualified} has fields that are never stored)"
+    return ", ".join(names)
 
 
 def read_header(path: Path, table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:

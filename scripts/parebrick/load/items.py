@@ -68,6 +68,8 @@ def _boolean(value: Any, field: str, *, required: bool) -> bool | None:
 
 def _value(column: Column, item: dict[str, Any], required: bool) -> Any:
     value = item.get(column.field)
+    if column.presence_only:  # whether a value was given; the value goes no further
+        return not (value is None or (isinstance(value, str) and not value.strip()))
     base = base_type(column.type)
     if base.startswith("Date"):
         return parse_time(value, column.field, required=required)

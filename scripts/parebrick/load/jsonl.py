@@ -15,12 +15,14 @@ which no line is a JSON object is not a JSON-lines extract at all and is rejecte
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
+from parebrick.load import redact
 from parebrick.load.csvload import CsvResult
 from parebrick.load.filename import parameters, placeholder
 from parebrick.load.inspect import FileFacts, FileRejected
@@ -74,7 +76,26 @@ def plan(table: Table) -> tuple[list[str], dict[str, str]]:
     if table.format.keep_extra_columns:
         pairs = f"arrayFilter(x -> x.1 NOT IN {known_sql}, JSONExtractKeysAndValuesRaw({LINE}))"
         values["_extra"] = f"mapFromArrays(arrayMap(x -> x.1, {pairs}), arrayMap(x -> x.2, {pairs}))"
-    return fields, metadata(values, reason(checks), LINE)
+    return fields, metadata(values, reason(checks), _row_text(table))
+
+
+def _row_text(table: Table) -> str:
+    """A rejected line's text: as written, or rebuilt with presence-only fields redacted.
+
+    Only a JSON object whose secret fields are top-level can be rebuilt; any other line of such a table is
+    withheld (`redact`).
+    """
+    secret = [c for c in table.columns if c.presence_only]
+    if not secret:
+        return LINE
+    if any(len(path_of(c)) > 1 for c in secret):
+        return redact.withheld_sql(LINE)
+    keys = "(" + ", ".join(literal(c.field) for c in secret) + ")"
+    pairs = f"JSONExtractKeysAndValuesRaw({LINE})"
+    value = f"if(x.1 IN {keys} AND x.2 NOT IN ('null', '\"\"'), {literal(json.dumps(redact.MARK))}, x.2)"
+    members = f"arrayMap(x -> concat(toJSONString(x.1), ':', {value}), {pairs})"
+    rebuilt = f"concat('{{', arrayStringConcat({members}, ','), '}}')"
+    return f"if(isValidJSON({LINE}) AND JSONType({LINE}) = 'Object', {rebuilt}, {redact.withheld_sql(LINE)})"
 
 
 def load_jsonl(client: Client, table: Table, path: Path, facts: FileFacts, *, landing: str, batch_id: uuid.UUID,

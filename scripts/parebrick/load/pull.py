@@ -22,7 +22,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from parebrick.load import batches
+from parebrick.load import batches, redact
 from parebrick.load.items import item_row
 from parebrick.load.registry import get
 from parebrick.load.runner import prepare
@@ -196,7 +196,7 @@ def pull_omnichat(client: Client, base_url: str, token: str, *, token_env: str =
                     try:
                         row = item_row(table, item)
                     except ValueError as exc:
-                        rejected.append(batches.Rejection(result.rows_read, json.dumps(item, ensure_ascii=False),
+                        rejected.append(batches.Rejection(result.rows_read, redact.item(table, item),
                                                           str(exc)))
                         continue
                     row["_source_row"] = result.rows_read

@@ -20,7 +20,7 @@ from typing import Protocol
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
-from parebrick.load import batches, rawwriter
+from parebrick.load import batches, rawwriter, redact
 from parebrick.load.csvload import Limits, condense_reason
 from parebrick.load.edge import CsvLoader, InWarehouse
 from parebrick.load.inspect import FileFacts, FileRejected, inspect_file
@@ -205,14 +205,15 @@ def _load_file(client: Client, loader: CsvLoader, table: Table, path: Path, sour
         # unreadable one. Anything else (disk, connection) is a failure to retry on the next run.
         malformed = isinstance(exc, ClickHouseError) and _PARSE_ERROR.search(str(exc)) is not None
         if isinstance(exc, (_Refused, FileRejected)):  # FileRejected: the reader found it is no extract
-            status, reason = "rejected", _one_line(str(exc))
+            status, reason = "rejected", _one_line(redact.message(table, str(exc)))
         elif malformed:
             status, reason = "rejected", (
                 f"more malformed rows than allowed ({limits.max_bad_rows} rows and {limits.max_bad_ratio:.0%} "
                 f"of the file), or a row that cannot be delimited; last error: "
-                f"{_one_line(condense_reason(str(exc)))}")
+                f"{_one_line(redact.message(table, condense_reason(str(exc))))}")
         else:
-            status, reason = "failed", _one_line(f"{type(exc).__name__}: {condense_reason(str(exc))}")
+            status, reason = "failed", _one_line(f"{type(exc).__name__}: "
+                                                 f"{redact.message(table, condense_reason(str(exc)))}")
         if status == "rejected" and not batch.content_sha256:
             batch.content_sha256 = identity.facts.sha256 if identity and identity.facts else _sha_or_empty(path)
         return status, reason

@@ -35,6 +35,12 @@ class Column:
     time_format: str | None = None
     # Bounds a number must lie within (either may be None); a value outside is rejected.
     value_range: tuple[float | None, float | None] | None = None
+    # A regular expression (the engine's RE2, searched in the text) a text value must match; a value that
+    # does not is rejected. Anchor it (`^[A-Za-z]+$`) to constrain the whole value.
+    pattern: str | None = None
+    # The column keeps only whether its field holds a value (Bool): the value itself (a password people
+    # send) is never written anywhere, and every rejected row's text is stored with it redacted (`redact`).
+    presence_only: bool = False
 
     @property
     def field(self) -> str:
@@ -121,6 +127,11 @@ class Table:
         """The named groups of `file_name_pattern`: fields every row takes from its file's name, not its text."""
         return tuple(re.compile(self.file_name_pattern).groupindex) if self.file_name_pattern else ()
 
+    @property
+    def secret_fields(self) -> tuple[str, ...]:
+        """The extract's fields that presence-only columns read: their values never leave the reader."""
+        return tuple(column.field for column in self.columns if column.presence_only)
+
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
 
@@ -201,7 +212,9 @@ REJECTED_COLUMNS: tuple[Column, ...] = (
     Column("source", "String", "File path relative to the inbox, or the API request."),
     Column("source_row", "UInt64", "1-based record number in the source (as _source_row of raw rows)."),
     Column("raw_text", "String", "The row as read (UTF-8; for rows that parsed but failed validation, the parsed "
-                                 "values written back as CSV; for JSON lines and API items, the JSON)."),
+                                 "values written back as CSV; for JSON lines and API items, the JSON). The value of "
+                                 "a presence-only field (a password) is never kept: it reads [redacted], and a row "
+                                 "that cannot be split into its fields is withheld whole."),
     Column("reason", "String", "Why the row was rejected: the column and the parse or validation error."),
     Column("rejected_at", "DateTime64(3, 'UTC')", "When the row was quarantined (UTC)."),
 )

@@ -75,6 +75,10 @@ def typed(table: Table, column: Column, field: str, *, text: bool, charset: str 
     `shown`: how a rejected value is quoted in its reason (default: the field, decoded).
     """
     fmt = table.format
+    if column.presence_only:
+        # Whether the field holds a value: the value is read by the engine and goes no further (no check
+        # quotes it, and rejected rows' text is redacted by each reader, see `redact`).
+        return Typed("String", f"trimBoth(ifNull({field}, '')) != ''", ())
     required = column.name in table.required_columns
     base = base_type(column.type)
     read_type = nullable(column.type) if required else column.type
@@ -115,6 +119,9 @@ def typed(table: Table, column: Column, field: str, *, text: bool, charset: str 
         bounds = [f"{expr} {op} {bound}" for op, bound in ((">=", low), ("<=", high)) if bound is not None]
         checks.append((f"NOT ({' AND '.join(bounds)})",
                        f"concat({literal(f'column {column.name}: out of range: ')}, toString({expr}))"))
+    if column.pattern:
+        checks.append((f"NOT isNull({expr}) AND {expr} != '' AND NOT match({expr}, {literal(column.pattern)})",
+                       f"concat({literal(f'column {column.name}: does not match {column.pattern}: ')}, {expr})"))
     if required:
         # Spaces alone are no value either: a converted field of only spaces would otherwise become NULL unseen.
         empty = (f"trimBoth(ifNull({field}, '')) = ''" if converted is not None
