@@ -96,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
                                    if the_plan.pending else ""))
     _per_recipient(say, outcome.sent)
     if outcome.error is not None:
-        say(f"error: SMTP {settings.where}: {root_cause(outcome.error)}; the {len(the_plan.messages) - len(outcome.sent)} "
-            "unsent messages stay planned and go at the next run")
+        unsent = len(the_plan.messages) - len(outcome.sent)
+        say(f"error: SMTP {settings.where}: {root_cause(outcome.error)}; the {unsent} unsent messages stay planned "
+            "and go at the next run")
         return 1
     return 0
 
