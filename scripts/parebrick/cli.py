@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.omnichat_api",
     "parebrick.commands.rules",
     "parebrick.commands.analyses",
+    "parebrick.commands.alerts",
 )
 
 

@@ -219,3 +219,28 @@ REJECTED_COLUMNS: tuple[Column, ...] = (
     Column("rejected_at", "DateTime64(3, 'UTC')", "When the row was quarantined (UTC)."),
 )
 REJECTED_NAMES: tuple[str, ...] = tuple(column.name for column in REJECTED_COLUMNS)
+
+# The alert sender's ledger (`parebrick alerts send`, scripts/parebrick/alerts/ledger.py): what was told to
+# whom. Declared here beside the loader's bookkeeping so that its sources YAML is generated the same way.
+NOTIFICATIONS_TABLE = "smart_notifications"
+NOTIFICATION_COLUMNS: tuple[Column, ...] = (
+    Column("message_id", "String", "Message-ID of the e-mail that carries the item, `<hash@parebrick>`: a hash of "
+                                   "the recipient, the priority and every (alert, state, repeat number) it carries."),
+    Column("recipient", "String", "E-mail address the message goes to (a cabinet's mailbox or a manager)."),
+    Column("priority", "LowCardinality(String)", "`high` or `usage`: one message per recipient and priority per run."),
+    Column("alert_id", "String", "The alert told (views.v_smart_alerts.alert_id)."),
+    Column("state", "LowCardinality(String)",
+           "What the item tells: `new` (first time to this recipient), `repeat` (still open, told again after "
+           "var smart_repeat_hours) or `resolved` (told once)."),
+    Column("repeat_no", "UInt32", "0 for new and resolved; 1, 2, … for the repeats of an open alert."),
+    Column("status", "LowCardinality(String)",
+           "Event of the item: `planned` (written before the message is sent), then `sent` (the SMTP server "
+           "accepted the message). A planned item without a sent event is sent again, in the same message."),
+    Column("cabinet", "String", "Cabinet of the alert's installation."),
+    Column("client", "String", "Client of the alert's installation."),
+    Column("rule", "LowCardinality(String)", "Alert rule (installation_down, report_missing, …)."),
+    Column("opened_at", "DateTime64(3, 'UTC')", "When the alert opened (UTC)."),
+    Column("resolved_at", "Nullable(DateTime64(3, 'UTC'))", "When the alert resolved (UTC), for resolved items."),
+    Column("as_of", "DateTime64(3, 'UTC')", "The run's clock (`--now`): the repeat interval counts from it."),
+    Column("event_at", "DateTime64(3, 'UTC')", "When this event was recorded (UTC, the wall clock)."),
+)
