@@ -205,7 +205,7 @@ def _frame(items: list[dict]) -> pd.DataFrame:
 def down(polls: pd.DataFrame) -> pd.DataFrame:
     out = []
     for (cab, cli), g in polls.groupby(["cabinet", "client"], sort=True):
-        status = g["http_status"].astype("Int64")
+        status = pd.to_numeric(g["http_status"], errors="coerce")
         failed = (status.isna() | ((status >= 500) & (status <= 599))).to_numpy(dtype=bool)
         times = g["at"].to_numpy()
         k = 0
@@ -335,7 +335,7 @@ def _current(versions: pd.DataFrame, reports: pd.DataFrame, polls: pd.DataFrame,
              as_of: int) -> pd.DataFrame:
     live = _in_force(versions, as_of).copy()
     last_report = reports.groupby(["cabinet", "client"])["at"].max()
-    status = polls["http_status"].astype("Int64")
+    status = pd.to_numeric(polls["http_status"], errors="coerce")
     ok = polls[status.notna() & (status < 500)].groupby(["cabinet", "client"])["at"].max()
     still = alerts[alerts["resolved"].isna()].groupby(["cabinet", "client"]).size()
     keys = list(zip(live["cabinet"], live["client"]))

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from parebrick.generate.csvout import ts_ru, ts_sec
@@ -143,8 +144,7 @@ class SmartGroup(SourceGroup):
         for day in self.mon.week_files():
             part = polls[days == day]
             stamp = ts_sec(part["utc"].to_numpy(), sep="T").to_pylist()
-            status = part["http_status"].astype("Int64").astype(str).replace("<NA>", "").tolist()
-            latency = part["latency_ms"].astype("Int64").astype(str).replace("<NA>", "").tolist()
+            status, latency = (_integers(part[c]) for c in ("http_status", "latency_ms"))
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\n")
             writer.writerow(POLLS_COLUMNS)
@@ -160,7 +160,7 @@ def report_lines(mon: Monitoring) -> list[str]:
     reported = ts_ru(rep["local"].to_numpy()).to_pylist()
     last = rep["last_run"]
     last_text = ts_ru(last.fillna(0).to_numpy(dtype=np.int64), missing=last.isna().to_numpy()).to_pylist()
-    status = rep["status"].tolist()
+    status = [s if isinstance(s, str) else None for s in rep["status"]]
     errors = rep["errors"].astype("Int64").to_numpy(dtype=object, na_value=None).tolist()
     cols = [rep[c].tolist() for c in ("cabinet", "client", "product_version", "users_total", "users_active",
                                       "sessions", "searches", "empty_searches", "documents_opened", "disk_free_gb",
@@ -174,6 +174,11 @@ def report_lines(mon: Monitoring) -> list[str]:
                 f'"empty_searches": {em}, "documents_opened": {do}, "disk_free_gb": {disk:.1f}')
         out.append(line + (f", {extra}}}" if extra else "}"))
     return out
+
+
+def _integers(values) -> list[str]:
+    """Whole numbers as text, empty for a missing one."""
+    return ["" if pd.isna(v) else str(int(v)) for v in values]
 
 
 def _bad_line(line: str, kind: str) -> str:
