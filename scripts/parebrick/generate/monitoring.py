@@ -858,8 +858,9 @@ def _online(mon: Monitoring, rng: np.random.Generator) -> list[OnlineFile]:
             if (cabinet, client) in used:
                 continue
             password = "" if rng.random() < mon.params.no_password_share else _password(rng)
-            rows.append((client, f"https://online.{distributor}.example/", f"{client.lower()}{int(rng.integers(1, 99))}",
-                         password, f"{distributor}/{client.lower()}"))
+            login = f"{client.lower()}{int(rng.integers(1, 99))}"
+            rows.append((client, f"https://online.{distributor}.example/", login, password,
+                         f"{distributor}/{client.lower()}"))
         files.append(OnlineFile(cabinet, mon.first_day, tuple(rows)))
         if cabinet == "kodeks-spb":
             later = list(rows[1:])
