@@ -561,13 +561,14 @@ class _Planter:
     def pick(self, kind: str | None = None, offset: int | None = None, interval: float | None = None,
              cabinet: str | None = None, users: tuple[int, int] | None = None,
              login: str | None = None) -> Install:
-        """An unused installation, listed all along and never changed, with the properties asked."""
+        """An unused installation, listed all along and never changed, with the properties asked (`interval`: its
+        reports at most that many hours apart)."""
         for inst in self.order:
             if (inst.idx in self.used or not inst.listed or inst.changed or len(inst.clock) > 1
                     or inst.start > self.mon.first_day * DAY + 6 * HOUR or inst.stop != self.mon.end_sec
                     or (len(inst.managers) > 1 and login is None)
                     or (kind and inst.kind != kind) or (offset is not None and inst.clock[0][1] != offset)
-                    or (interval is not None and inst.interval_h != interval)
+                    or (interval is not None and inst.interval_h > interval)
                     or (cabinet and inst.cabinet != cabinet)
                     or (users and not users[0] <= inst.users_total <= users[1])
                     or (login and inst.managers[-1][1].login != login and inst.managers[0][1].login != login)):
@@ -701,7 +702,7 @@ class _Planter:
         nxt = self.first_report_at_or_after(inst, t)
         self.record("silent_3_days", inst, "the agent stops for 3 days",
                     [dict(rule="report_missing", opened_at=utc_text(last + 26 * HOUR), resolved_at=utc_text(nxt))])
-        inst = self.pick(PREMISES, interval=6.0)
+        inst = self.pick(PREMISES, interval=8.0)
         t = self.mon.end_sec - 4 * DAY
         last = self.last_report_before(inst, t)
         self.drop_reports(inst, t, self.mon.end_sec)
@@ -711,7 +712,7 @@ class _Planter:
                 ("report_after_exactly_26h", 3, 26 * HOUR, "a report exactly 26 h after the last: no alert"),
                 ("report_after_26h_1min", 6, 26 * HOUR + MINUTE,
                  "a report 26 h 1 min after the last: an alert open for one minute")):
-            inst = self.pick(PREMISES, interval=4.0, offset=offset)
+            inst = self.pick(PREMISES, interval=8.0, offset=offset)
             t = self.last_report_before(inst, self.at(23.0 if offset == 3 else 24.0))
             self.drop_reports(inst, t + 1, t + gap + 5 * HOUR)
             self.add_report(inst, t + gap)
@@ -781,11 +782,11 @@ class _Planter:
         inst = self.pick(INTERNET)
         self._empty_day("empty_searches_two_days", inst, self.at(41) + noon, 40, 18, "two days running: 18 of 40")
         self._empty_day("empty_searches_two_days_2", inst, self.at(42) + noon, 36, 15, "... and 15 of 36")
-        self._empty_day("searches_19", self.pick(PREMISES, interval=4.0, offset=3), self.at(26) + noon, 19, 10,
+        self._empty_day("searches_19", self.pick(PREMISES, interval=8.0, offset=3), self.at(26) + noon, 19, 10,
                         "19 searches, 10 empty: below the minimum, no alert")
-        self._empty_day("searches_20", self.pick(PREMISES, interval=4.0, offset=6), self.at(26) + noon, 20, 7,
+        self._empty_day("searches_20", self.pick(PREMISES, interval=8.0, offset=6), self.at(26) + noon, 20, 7,
                         "20 searches, 7 empty (35 %): an alert")
-        self._empty_day("searches_20_exactly_30pct", self.pick(PREMISES, interval=6.0), self.at(27) + noon, 20, 6,
+        self._empty_day("searches_20_exactly_30pct", self.pick(PREMISES, interval=8.0), self.at(27) + noon, 20, 6,
                         "20 searches, 6 empty (exactly 30 %, not more): no alert")
         self.activity()
 

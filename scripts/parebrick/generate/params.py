@@ -95,7 +95,7 @@ class SmartParams:
     # The clients' UTC offsets per cabinet (hours: tz_correction = offset - 4) and their shares.
     utc_offsets: dict[str, dict[int, float]] = field(default_factory=lambda: {
         "kodeks": {3: 0.8, 4: 0.2}, "kodeks-spb": {3: 0.9, 2: 0.1}, "kodeks-ekb": {5: 0.7, 6: 0.3},
-        "kodeks-nsk": {7: 0.75, 8: 0.25}, "volgainfo": {4: 0.7, 3: 0.3}, "sibnorma": {7: 0.5, 8: 0.3, 9: 0.2},
+        "kodeks-nsk": {7: 0.6, 8: 0.2, 6: 0.2}, "volgainfo": {4: 0.7, 3: 0.3}, "sibnorma": {7: 0.5, 8: 0.3, 9: 0.2},
         "dalinfo": {10: 0.6, 11: 0.2, 12: 0.2}})
     internet_share: float = 0.38            # installations reachable from the internet (polled, `ping`)
     poll_minutes: int = 30                  # the service polls every reachable installation this often
