@@ -29,6 +29,7 @@ EXPECTED_SEEDS = {
     "dim_territories", "dim_services", "dim_products", "dim_cms_queue_map", "dim_cms_contact_types",
     "dim_cms_contact_dispositions", "dim_cms_queue_dispositions", "dim_calendar",
     "dim_saas_tariffs", "dim_saas_prices", "dim_saas_size_buckets", "dim_saas_roles", "dim_saas_industries",
+    "dim_smart_cabinets",
 }
 
 # Columns other code reads by name (the sample-data generator, the models). Columns may be added at the end,
@@ -53,6 +54,7 @@ FIXED_COLUMNS = {
     "dim_saas_size_buckets": ["employer_count_interval", "size_bucket"],
     "dim_saas_roles": ["role_id", "role_name"],
     "dim_saas_industries": ["working_direction", "industry"],
+    "dim_smart_cabinets": ["cabinet", "distributor", "branch", "high_priority_mailbox", "usage_mailbox", "is_branch"],
 }
 
 KEYS = {
@@ -65,6 +67,7 @@ KEYS = {
     "dim_saas_tariffs": "billing_tariff_id", "dim_saas_prices": "billing_tariff_price_id",
     "dim_saas_size_buckets": "employer_count_interval", "dim_saas_roles": "role_id",
     "dim_saas_industries": "working_direction", "dim_saas_defects": ("extract", "defect"),
+    "dim_smart_cabinets": "cabinet",
 }
 
 REQUIRED_META = {

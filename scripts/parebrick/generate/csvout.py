@@ -101,10 +101,10 @@ class Inbox:
     gzip: bool = False
     files: list[dict] = field(default_factory=list)
 
-    def write(self, group: str, table: str, name: str, data: bytes, rows: int) -> Path:
+    def write(self, group: str, table: str, name: str, data: bytes, rows: int, suffix: str = ".csv") -> Path:
         folder = self.root / group / table
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / (name + (".csv.gz" if self.gzip else ".csv"))
+        path = folder / (name + suffix + (".gz" if self.gzip else ""))
         payload = gzip.compress(data, compresslevel=1, mtime=0) if self.gzip else data
         path.write_bytes(payload)
         self.files.append({"path": path.relative_to(self.root.parent).as_posix(), "group": group,

@@ -75,6 +75,7 @@ class Delivered:
     data: bytes
     rows: int
     defects: tuple[Defect, ...] = ()
+    suffix: str = ".csv"                # the file's extension (a JSON-lines extract is `.jsonl`)
 
 
 def resend(file: Delivered) -> Delivered:
@@ -104,7 +105,7 @@ class Defects:
 def deliver(files: Iterable[Delivered], inbox: Inbox, defects: Defects) -> None:
     """Write each file into the inbox and record its defects."""
     for file in files:
-        inbox.write(file.group, file.table, file.name, file.data, file.rows)
+        inbox.write(file.group, file.table, file.name, file.data, file.rows, file.suffix)
         for defect in file.defects:
             defects.add(defect)
 

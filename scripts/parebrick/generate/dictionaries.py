@@ -127,3 +127,13 @@ def load_saas(seeds_dir: Path | None = None) -> SaasDictionaries:
     if unknown:
         raise DictionaryError(f"dim_saas_prices.csv refers to unknown tariffs: {', '.join(map(str, sorted(unknown)))}")
     return SaasDictionaries(tariffs, prices, buckets, roles, industries)
+
+
+def load_smart_cabinets(seeds_dir: Path | None = None) -> pd.DataFrame:
+    """The monitoring service's cabinets (seed 002, dim_smart_cabinets): cabinet, distributor, branch, the two
+    mailboxes and is_branch (bool). Every cabinet the generator writes is one of these."""
+    root = Path(seeds_dir) if seeds_dir else default_seeds_dir()
+    frame = _read(root / "dim_smart_cabinets.csv", ("cabinet", "distributor", "branch", "high_priority_mailbox",
+                                                   "usage_mailbox", "is_branch"))
+    frame["is_branch"] = frame["is_branch"].astype(int).astype(bool)
+    return frame

@@ -74,6 +74,46 @@ class SaasParams:
 
 
 @dataclass(frozen=True)
+class SmartParams:
+    """The installation monitoring of seed 002 (`generate/monitoring.py`): the distributors' clients' installations,
+    their registry versions, reports and polls over a span of its own ending at the run's last day.
+
+    The cabinets come from `dim_smart_cabinets`; how many installations each has, their clients' time zones
+    and how they report are below. The planted events (outages, silences, broken and stale updates, empty-search
+    days, an activity drop, every rule's edge) and the defects are fixed in `monitoring.py` and recorded in
+    `truth/smart_planted.json`; these knobs shape the background they stand out from.
+    """
+
+    weeks: int = 9                          # the span, ending at the end of the run's last day (UTC)
+    # Installations per cabinet at the first registry version (the very large distributor's branches most).
+    installations: dict[str, int] = field(default_factory=lambda: {
+        "kodeks": 30, "kodeks-spb": 64, "kodeks-ekb": 46, "kodeks-nsk": 44, "volgainfo": 40, "sibnorma": 36,
+        "dalinfo": 26})
+    managers: dict[str, int] = field(default_factory=lambda: {
+        "kodeks": 3, "kodeks-spb": 5, "kodeks-ekb": 4, "kodeks-nsk": 4, "volgainfo": 2, "sibnorma": 2,
+        "dalinfo": 1})
+    # The clients' UTC offsets per cabinet (hours: tz_correction = offset - 4) and their shares.
+    utc_offsets: dict[str, dict[int, float]] = field(default_factory=lambda: {
+        "kodeks": {3: 0.8, 4: 0.2}, "kodeks-spb": {3: 0.9, 2: 0.1}, "kodeks-ekb": {5: 0.7, 6: 0.3},
+        "kodeks-nsk": {7: 0.6, 8: 0.2, 6: 0.2}, "volgainfo": {4: 0.7, 3: 0.3}, "sibnorma": {7: 0.5, 8: 0.3, 9: 0.2},
+        "dalinfo": {10: 0.6, 11: 0.2, 12: 0.2}})
+    internet_share: float = 0.38            # installations reachable from the internet (polled, `ping`)
+    poll_minutes: int = 30                  # the service polls every reachable installation this often
+    polls_per_report: int = 8               # ... and fetches its sysinfo report at every 8th poll (4 hours)
+    agent_hours: tuple[float, ...] = (4.0, 6.0, 8.0, 24.0)      # the smartupload agent's upload intervals
+    agent_hours_share: tuple[float, ...] = (0.45, 0.3, 0.15, 0.1)
+    poll_failure_share: float = 0.004       # polls that fail at random (one or two in a row, never three)
+    no_operup_share: float = 0.08           # on-premises installations whose agent does not report OperUP
+    extra_fields_share: float = 0.15        # installations whose newer agent adds fields SOURCES.md does not list
+    empty_search_rate: tuple[float, float] = (0.03, 0.08)     # an installation's usual share of empty searches
+    day_off_activity: float = 0.55          # peak activity on a weekend or public holiday relative to a working day
+    registry_changes: int = 2               # later registry versions of most cabinets (additions, drops, edits)
+    online_clients: dict[str, int] = field(default_factory=lambda: {
+        "kodeks": 4, "kodeks-spb": 6, "kodeks-ekb": 3, "volgainfo": 3})
+    no_password_share: float = 0.15         # online accesses sent without a password
+
+
+@dataclass(frozen=True)
 class SimParams:
     """Realism parameters. Shares are fractions of contacts (or rows) unless the name says otherwise."""
 
@@ -146,3 +186,5 @@ class SimParams:
     stale_account_rows: int = 5             # account rows re-sent later with an older updated_at
     # The cloud service of seed 004 (saas group): its own world and span
     saas: SaasParams = field(default_factory=SaasParams)
+    # The installation monitoring of seed 002 (smart group): its own world and span
+    smart: SmartParams = field(default_factory=SmartParams)

@@ -11,6 +11,9 @@ Output layout under `--out DIR`:
         saas_company_factors.csv and saas_planted_effects.json (what the simulation planted),
         saas_data_quality.csv (v_saas_data_quality's rows per extract and defect)
         saas_company_roles.csv (v_saas_company_roles: every company's active users by role)
+  DIR/truth/smart_alerts.csv, v_smart_usage_daily.csv, v_smart_installations.csv   the installation monitoring
+        (smart_truth.py), with smart_installations.csv (every registry version in force), smart_defects.csv,
+        smart_online.csv (the online accesses, never a password) and smart_planted.json
   DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
   DIR/manifest.json                           arguments (with the groups written), files, planted defects
 `RunSpec.groups` (`--groups`) writes some groups only. The simulation is the same whatever is written, so a
@@ -32,11 +35,12 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from parebrick.generate import funnel, saas_truth, truth
+from parebrick.generate import funnel, saas_truth, smart_truth, truth
 from parebrick.generate.csvout import Inbox, ts_ms
 from parebrick.generate.delivery import Defects, Delivered, Extract, deliver
 from parebrick.generate.groups import SourceGroup, selected
 from parebrick.generate.groups.saas import SaasGroup
+from parebrick.generate.groups.smart import bad_line_numbers
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.simulation import Simulation
 
@@ -51,6 +55,12 @@ SAAS_TRUTH_FILES = {"subscriptions": "truth/saas_subscriptions.csv", "company_mo
                     "data_quality": "truth/saas_data_quality.csv",
                     "company_roles": "truth/saas_company_roles.csv",
                     "planted_effects": "truth/saas_planted_effects.json"}
+# The installation monitoring's truth (smart_truth.py): the published views' rows, every installation version,
+# the sample's defects, its online accesses (never a password) and what was planted.
+SMART_TRUTH_FILES = {"v_smart_alerts": "truth/smart_alerts.csv", "v_smart_usage_daily": "truth/v_smart_usage_daily.csv",
+                     "v_smart_installations": "truth/v_smart_installations.csv",
+                     "installations": "truth/smart_installations.csv", "defects": "truth/smart_defects.csv",
+                     "online": "truth/smart_online.csv", "planted": "truth/smart_planted.json"}
 TRUTH_README = "truth/README.md"
 
 
@@ -114,7 +124,22 @@ def write_truth(sim: Simulation, out: Path) -> None:
     effects = {"as_of": saas_truth.iso(saas.as_of), **sim.saas.planted_effects()}
     (out / SAAS_TRUTH_FILES["planted_effects"]).write_text(json.dumps(effects, ensure_ascii=False, indent=1) + "\n",
                                                            encoding="utf-8")
+    write_smart_truth(sim, out)
     (out / TRUTH_README).write_text(truth_readme(), encoding="utf-8")
+
+
+def write_smart_truth(sim: Simulation, out: Path) -> None:
+    """The installation monitoring's truth files (SMART_TRUTH_FILES)."""
+    smart = smart_truth.compute(sim.smart)
+    frames = {"v_smart_alerts": smart.alerts, "v_smart_usage_daily": smart.usage,
+              "v_smart_installations": smart.current, "installations": smart.installations,
+              "defects": smart_truth.defects(sim.smart, bad_line_numbers(sim.smart)),
+              "online": smart_truth.online(sim.smart)}
+    for name, frame in frames.items():
+        frame.to_csv(out / SMART_TRUTH_FILES[name], index=False, lineterminator="\n")
+    (out / SMART_TRUTH_FILES["planted"]).write_text(
+        json.dumps(smart_truth.planted(sim.smart, smart.as_of), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8")
 
 
 def write_manifest(spec: RunSpec, sim: Simulation, groups: list[SourceGroup], inbox: Inbox, defects: Defects,
@@ -132,7 +157,9 @@ def write_manifest(spec: RunSpec, sim: Simulation, groups: list[SourceGroup], in
                          "from_utc": ts_ms([sim.queue_edit_ms])[0].as_py()},
         "defects": defects.items,
         "defect_counts": defects.summary(),
-        "truth": {**TRUTH_FILES, **{f"saas_{k}": v for k, v in SAAS_TRUTH_FILES.items()}, "definitions": TRUTH_README,
+        "truth": {**TRUTH_FILES, **{f"saas_{k}": v for k, v in SAAS_TRUTH_FILES.items()},
+                  **{k if k.startswith("v_") else f"smart_{k}": v for k, v in SMART_TRUTH_FILES.items()},
+                  "definitions": TRUTH_README,
                   "rounding": "means and percentages rounded to 6 decimals; empty = NULL"},
         "files": inbox.files,
         **api_sections,
@@ -151,7 +178,9 @@ def truth_readme() -> str:
             "must produce from the inbox.\n\n"
             "## v_cc_service_daily, v_crm_cms_reconciliation_daily\n\n" + _dedent(truth.__doc__) +
             "\n## v_appeal_funnel_monthly\n\n" + _dedent(funnel.__doc__) +
-            "\n## v_saas_churn_monthly, v_saas_companies (and saas_*.csv)\n\n" + _dedent(saas_truth.__doc__))
+            "\n## v_saas_churn_monthly, v_saas_companies (and saas_*.csv)\n\n" + _dedent(saas_truth.__doc__) +
+            "\n## smart_alerts, v_smart_usage_daily, v_smart_installations (and smart_*)\n\n" +
+            _dedent(smart_truth.__doc__) + "\n" + smart_truth.FILES_DOC)
 
 
 def _dedent(doc: str | None) -> str:

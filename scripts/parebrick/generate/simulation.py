@@ -16,7 +16,8 @@ from functools import cached_property
 
 import numpy as np
 
-from parebrick.generate import calls, chats, crm, customers, dictionaries, funnel, subscriptions, uccx, workforce
+from parebrick.generate import (calls, chats, crm, customers, dictionaries, funnel, monitoring, subscriptions, uccx,
+                                workforce)
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream
 from parebrick.generate.truth import Truth
@@ -75,6 +76,14 @@ class Simulation:
         last_day = (self.spec.start_date - dictionaries.EPOCH_DATE).days + self.spec.days - 1
         return subscriptions.simulate(dictionaries.load_saas(self.spec.seeds_dir), self.params.saas,
                                       self.spec.seed, last_day)
+
+    @cached_property
+    def smart(self) -> monitoring.Monitoring:
+        """The installation monitoring of seed 002: a world of its own (its span ends at the run's last day),
+        simulated on first use from its own `smart-*` streams, like `saas`."""
+        last_day = (self.spec.start_date - dictionaries.EPOCH_DATE).days + self.spec.days - 1
+        return monitoring.simulate(dictionaries.load_smart_cabinets(self.spec.seeds_dir), self.dicts.calendar,
+                                   self.params.smart, self.spec.seed, last_day)
 
     def days(self) -> Iterator[SimDay]:
         """Simulate the local days in order; each is added to the truth before it is handed on."""

@@ -13,11 +13,11 @@ Layout, and why:
 A new group (its own module, a `SourceGroup` subclass) is added to `REGISTRY`; nothing else changes. If it
 needs events of its own, it draws them in its module from its own named random streams (`rng.stream`),
 reading but never changing the shared simulation. A group whose domain is a world apart (saas: a cloud
-service's companies, not the contact center) has its simulation beside the others (`subscriptions.py`),
-reached through a lazy attribute of `Simulation` with its own streams, so its truth exists whichever groups
-are written and the other groups' files do not change because it is there. Registry order is delivery order:
-within each phase of a run (see `SourceGroup`) the groups' files come in this order, and the manifest lists
-them so.
+service's companies, not the contact center; smart: installation monitoring) has its simulation beside the
+others (`subscriptions.py`, `monitoring.py`), reached through a lazy attribute of `Simulation` with its own
+streams, so its truth exists whichever groups are written and the other groups' files do not change because
+it is there. Registry order is delivery order: within each phase of a run (see `SourceGroup`) the groups' files
+come in this order, and the manifest lists them so.
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ from parebrick.generate.groups.brm import BrmGroup
 from parebrick.generate.groups.cms import CmsGroup
 from parebrick.generate.groups.crm import CrmGroup
 from parebrick.generate.groups.saas import SaasGroup
+from parebrick.generate.groups.smart import SmartGroup
 from parebrick.generate.groups.wfm import WfmGroup
 
-REGISTRY: tuple[type[SourceGroup], ...] = (CmsGroup, CrmGroup, WfmGroup, BrmGroup, SaasGroup)
+REGISTRY: tuple[type[SourceGroup], ...] = (CmsGroup, CrmGroup, WfmGroup, BrmGroup, SaasGroup, SmartGroup)
 GROUPS: dict[str, type[SourceGroup]] = {g.name: g for g in REGISTRY}
 
 
