@@ -46,7 +46,7 @@ $(VENV)/.installed: pyproject.toml
 	cp profiles.example.yml $@
 
 demo: setup $(SAMPLE)/manifest.json ## generate sample extracts, load them, build the warehouse and its docs
-	$(PAREBRICK) load --inbox $(SAMPLE)/inbox --target $(TARGET)
+	$(PAREBRICK) load --inbox $(SAMPLE)/inbox --target $(TARGET) --expected-rejections $(SAMPLE)/manifest.json
 	@$(MAKE) --no-print-directory pull-sample-chats
 	$(DBT) build $(DBT_FLAGS)
 	$(DBT) docs generate $(DBT_FLAGS)

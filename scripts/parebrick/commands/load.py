@@ -32,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="a file may quarantine this many rows whatever its size (default 1000) ...")
     parser.add_argument("--max-bad-ratio", type=float, default=0.05,
                         help="... or this share of its rows (default 0.05); beyond both it is rejected whole")
+    parser.add_argument("--expected-rejections", type=Path, metavar="MANIFEST",
+                        help="a generated sample's manifest.json: the files it planted to be refused whole "
+                             "(`rejected_files`) are reported but do not make the exit code 1, and each must be "
+                             "refused (the demo loads its sample this way)")
     parser.set_defaults(func=run)
 
 
@@ -51,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console(width=max(Console().width, 120))
     inbox = (args.inbox or default_inbox()).resolve()
+    try:
+        expected = expected_rejections(args.expected_rejections) if args.expected_rejections else set()
+    except (OSError, ValueError, KeyError) as exc:
+        console.print(f"[red]error:[/red] cannot read the expected rejections of {args.expected_rejections}: {exc}",
+                      highlight=False, soft_wrap=True)
+        return 1
     opened = open_target(console, args.target)
     if opened is None:
         return 1
@@ -72,4 +82,28 @@ def run(args: argparse.Namespace) -> int:
     finally:
         client.close()
     print_summary(console, result, quiet=args.quiet)
-    return 0 if result.ok else 1
+    if not expected:
+        return 0 if result.ok else 1
+    return 0 if _as_expected(console, result, expected) else 1
+
+
+def expected_rejections(manifest: Path) -> set[str]:
+    """The inbox-relative paths a generated sample planted to be refused whole (its manifest's `rejected_files`)."""
+    import json
+
+    return set(json.loads(manifest.read_text(encoding="utf-8"))["rejected_files"])
+
+
+def _as_expected(console: Console, result, expected: set[str]) -> bool:
+    """Whether the run went as the sample planted it: no problem, nothing failed, no file refused but the
+    expected ones, and each expected one refused (now, or by an earlier run: then it is skipped)."""
+    unexpected = [o for o in result.outcomes if o.status == "failed"
+                  or (o.status == "rejected" and o.source not in expected)]
+    accepted = [o for o in result.outcomes if o.source in expected and o.status == "loaded"]
+    for o in accepted:
+        console.print(f"[red]not refused[/red] {o.source}: the sample planted it to be refused whole",
+                      highlight=False, soft_wrap=True)
+    refused = sum(1 for o in result.outcomes if o.status == "rejected" and o.source in expected)
+    if refused:
+        console.print(f"{refused} file(s) refused whole as the sample planted them", highlight=False)
+    return not result.problems and not unexpected and not accepted

@@ -85,11 +85,17 @@ def resend(file: Delivered) -> Delivered:
                      (Defect("duplicate_file", file.table, name, file.rows, f"byte-identical copy of {file.name}"),))
 
 
+# Defects that make the loader refuse the file they are in as a whole (the rest of the inbox still loads).
+WHOLE_FILE_DEFECTS = frozenset({"blocks_out_of_order"})
+
+
 class Defects:
-    """Every planted defect in delivery order, and the counts per kind and table for the manifest."""
+    """Every planted defect in delivery order, the counts per kind and table, and the files the loader must
+    refuse whole (inbox-relative paths: `parebrick load --expected-rejections` reads them from the manifest)."""
 
     def __init__(self) -> None:
         self.items: list[dict] = []
+        self.rejected_files: list[str] = []
 
     def add(self, defect: Defect) -> None:
         self.items.append({"kind": defect.kind, "table": defect.table, "file": defect.file, "rows": defect.rows,
@@ -105,9 +111,11 @@ class Defects:
 def deliver(files: Iterable[Delivered], inbox: Inbox, defects: Defects) -> None:
     """Write each file into the inbox and record its defects."""
     for file in files:
-        inbox.write(file.group, file.table, file.name, file.data, file.rows, file.suffix)
+        path = inbox.write(file.group, file.table, file.name, file.data, file.rows, file.suffix)
         for defect in file.defects:
             defects.add(defect)
+        if any(defect.kind in WHOLE_FILE_DEFECTS for defect in file.defects):
+            defects.rejected_files.append(path.relative_to(inbox.root).as_posix())
 
 
 def day_stamp(day: int) -> str:

@@ -157,6 +157,7 @@ def write_manifest(spec: RunSpec, sim: Simulation, groups: list[SourceGroup], in
                          "from_utc": ts_ms([sim.queue_edit_ms])[0].as_py()},
         "defects": defects.items,
         "defect_counts": defects.summary(),
+        "rejected_files": defects.rejected_files,
         "truth": {**TRUTH_FILES, **{f"saas_{k}": v for k, v in SAAS_TRUTH_FILES.items()},
                   **{k if k.startswith("v_") else f"smart_{k}": v for k, v in SMART_TRUTH_FILES.items()},
                   "definitions": TRUTH_README,
