@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from loadkit import client, load, rows, warehouse_dir  # noqa: F401 (fixtures)
 
+from parebrick.generate.delivery import QUARANTINED_ROW_DEFECTS
+
 BIN = Path(sys.executable).parent
 
 
@@ -28,13 +30,16 @@ def first_load(client, generated):
     return load(client, inbox)
 
 
-def test_every_file_is_loaded_or_skipped_as_a_duplicate(first_load, generated):
+def test_every_file_is_loaded_skipped_as_a_duplicate_or_refused_as_planted(first_load, generated):
     _, manifest = generated
-    assert first_load.ok, [(o.source, o.reason) for o in first_load.outcomes if o.status != "loaded"]
+    refused = set(manifest["rejected_files"])
+    assert refused, "the generator plants a file to be refused whole"
+    assert not first_load.problems
     duplicates = {d["file"] for d in manifest["defects"] if d["kind"] == "duplicate_file"}
-    by_stem = {Path(o.source).name.split(".")[0]: o for o in first_load.outcomes}
-    for stem, outcome in by_stem.items():
-        assert outcome.status == ("skipped" if stem in duplicates else "loaded"), (stem, outcome)
+    for outcome in first_load.outcomes:
+        stem = Path(outcome.source).name.split(".")[0]
+        want = "rejected" if outcome.source in refused else "skipped" if stem in duplicates else "loaded"
+        assert outcome.status == want, (outcome.source, outcome)
     assert len(first_load.outcomes) == len(manifest["files"])
 
 
@@ -43,7 +48,7 @@ def test_rows_read_match_the_manifest_and_malformed_rows_are_quarantined(first_l
     expected = {f["path"].removeprefix("inbox/"): f["rows"] for f in manifest["files"]}
     malformed: dict[str, int] = {}
     for defect in manifest["defects"]:
-        if defect["kind"] == "malformed":
+        if defect["kind"] in QUARANTINED_ROW_DEFECTS:
             malformed[defect["file"]] = malformed.get(defect["file"], 0) + defect["rows"]
     for outcome in first_load.outcomes:
         if outcome.status != "loaded":

@@ -87,6 +87,8 @@ def resend(file: Delivered) -> Delivered:
 
 # Defects that make the loader refuse the file they are in as a whole (the rest of the inbox still loads).
 WHOLE_FILE_DEFECTS = frozenset({"blocks_out_of_order"})
+# Defects whose rows the loader quarantines one by one (`raw.load_rejected_rows`), the rest of the file loading.
+QUARANTINED_ROW_DEFECTS = frozenset({"malformed", "wrong_constant", "client_not_latin", "not_json", "missing_key"})
 
 
 class Defects:

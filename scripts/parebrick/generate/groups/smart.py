@@ -99,11 +99,12 @@ class SmartGroup(SourceGroup):
     def _registry(self) -> Iterator[Extract]:
         for f in self.mon.registry:
             lines = f.lines()
+            records = sum(1 for x in lines if x)      # the blank line between the blocks is no row
             defects = [Defect(d["defect"], "registry", f.name, 1 if d["defect"] != "blocks_out_of_order" else
-                              sum(1 for x in lines if x), f"{d['client'] or 'whole file'}: {d['expected']}")
+                              records, f"{d['client'] or 'whole file'}: {d['expected']}")
                        for d in self.mon.defects if d["file"] == f.name]
             yield TextExtract(self.name, "registry", f.name, pa.table({}), defects=tuple(defects),
-                              payload=("\n".join(lines) + "\n").encode("utf-8"), count=len(lines))
+                              payload=("\n".join(lines) + "\n").encode("utf-8"), count=records)
 
     def _online(self) -> Iterator[Extract]:
         for f in self.mon.online:
