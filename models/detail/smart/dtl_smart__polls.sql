@@ -1,0 +1,54 @@
+{{ config(
+    materialized='table',
+    engine='MergeTree()',
+    order_by='(cabinet, client, polled_at)',
+    partition_by='toYYYYMM(polled_at)',
+) }}
+
+with polls as (
+    select * from {{ ref('stg_smart__polls') }}
+),
+
+installations as (
+    select * from {{ ref('dtl_smart__installations') }}
+),
+
+-- Each poll with the polled installation version in force at polled_at (UTC); a poll of an installation no
+-- list in force names as polled is left out.
+claimed as (
+    select
+        polls.cabinet as cabinet,
+        polls.client as client,
+        installations.version_date as version_date,
+        polls.polled_at as polled_at,
+        polls.url as url,
+        polls.http_status as http_status,
+        polls.latency_ms as latency_ms,
+        polls.error as error,
+        polls.is_failed as is_failed,
+        installations.valid_from as valid_from,
+        installations.valid_to as valid_to
+    from polls
+    inner join installations
+        on
+            polls.cabinet = installations.cabinet
+            and polls.client = installations.client
+    where installations.polled
+),
+
+final as (
+    select
+        cabinet,
+        client,
+        version_date,
+        polled_at,
+        url,
+        http_status,
+        latency_ms,
+        error,
+        is_failed
+    from claimed
+    where polled_at >= valid_from and (valid_to is null or polled_at < valid_to)
+)
+
+select * from final
