@@ -27,3 +27,11 @@
 {% macro smart_poll_failed(http_status) -%}
     ({{ http_status }} is null or {{ http_status }} >= 500)
 {%- endmacro %}
+
+{#- The as-of moment (docs metric_smart_as_of): a select over the CTEs of an installation's reports and polls. -#}
+{% macro smart_as_of(reports, polls) -%}
+    select greatest(
+        (select max(reported_at_utc) from {{ reports }}),
+        (select max(polled_at) from {{ polls }})
+    ) as as_of
+{%- endmacro %}

@@ -5,6 +5,9 @@ files it writes and never with SQL; the warehouse gets only the smart extracts, 
 (a registry file refused whole, rejected rows, a repeated line, lines that are not JSON, reports of an
 installation no registry lists), through the real loader and a real `dbt build` of the smart models. Every
 row of v_smart_usage_daily equals truth/v_smart_usage_daily.csv: counts exactly, the percentage to 0.01.
+Every alert equals truth/smart_alerts.csv (installation, rule, opened_at, resolved_at, recipients, and
+`inhibited`: opened while a high-priority alert was open, dtl_smart__alerts.is_opened_inhibited), and
+v_smart_installations equals truth/v_smart_installations.csv.
 """
 
 from __future__ import annotations
@@ -64,3 +67,34 @@ def test_usage_daily_matches_the_generators_truth(smart_warehouse, smart_extract
         ("cabinet", "client", "report_date"),
         ("reports", "sessions", "searches", "empty_searches", "users_active_max", "documents_opened"),
         ("empty_search_pct",), lambda value, _column: as_text(value), TOLERANCE)
+
+
+def test_alerts_match_the_generators_truth(smart_warehouse, smart_extracts):
+    names, rows = smart_warehouse.rows(
+        "SELECT alerts.cabinet AS cabinet, alerts.client AS client, alerts.rule AS rule, alerts.priority AS priority,"
+        " alerts.opened_at AS opened_at, alerts.resolved_at AS resolved_at,"
+        " arrayStringConcat(alerts.recipients, ',') AS recipients, detail.is_opened_inhibited AS inhibited"
+        " FROM views.v_smart_alerts AS alerts"
+        " INNER JOIN detail.dtl_smart__alerts AS detail ON alerts.alert_id = detail.alert_id")
+    truth = read_truth(smart_extracts / "truth" / "smart_alerts.csv")
+    assert {row["rule"] for row in truth} == {"installation_down", "report_missing", "update_broken",
+                                              "empty_searches", "activity_drop"}, "the sample plants every rule"
+    assert_view_equals_truth(truth, names, rows, ("cabinet", "client", "rule", "opened_at"),
+                             ("priority", "resolved_at", "recipients", "inhibited"), (),
+                             lambda value, _column: as_text(value))
+
+
+def test_installations_match_the_generators_truth(smart_warehouse, smart_extracts):
+    names, rows = smart_warehouse.rows("SELECT * FROM views.v_smart_installations")
+    assert_view_equals_truth(
+        read_truth(smart_extracts / "truth" / "v_smart_installations.csv"), names, rows, ("cabinet", "client"),
+        ("kind", "manager", "manager_email", "utc_offset_hours", "polled", "last_report_at", "last_poll_ok_at",
+         "open_alerts"), (), lambda value, _column: as_text(value))
+
+
+def test_alert_ids_are_stable_across_builds(smart_warehouse, smart_extracts):
+    """A rebuild on the same data gives every alert the id it had (the sender's ledger relies on it)."""
+    _, before = smart_warehouse.rows("SELECT alert_id, cabinet, client, rule, opened_at FROM views.v_smart_alerts")
+    smart_warehouse.dbt("run", "--select", "dtl_smart__alerts")
+    _, after = smart_warehouse.rows("SELECT alert_id, cabinet, client, rule, opened_at FROM views.v_smart_alerts")
+    assert before and sorted(before) == sorted(after)
