@@ -98,3 +98,13 @@ def test_alert_ids_are_stable_across_builds(smart_warehouse, smart_extracts):
     smart_warehouse.dbt("run", "--select", "dtl_smart__alerts")
     _, after = smart_warehouse.rows("SELECT alert_id, cabinet, client, rule, opened_at FROM views.v_smart_alerts")
     assert before and sorted(before) == sorted(after)
+
+
+def test_a_manager_email_in_two_branches_is_warned_with_its_count(smart_warehouse, smart_extracts):
+    """The sample plants one manager e-mail in two branch cabinets' lists: the data test warns with one row
+    (one e-mail), the build does not fail."""
+    planted = {row["file"] for row in read_truth(smart_extracts / "truth" / "smart_defects.csv")
+               if row["defect"] == "manager_email_in_two_branches"}
+    assert planted, "the sample plants the conflict"
+    result = smart_warehouse.dbt("test", "--select", "dtl_smart__installations_no_manager_email_in_two_branches")
+    assert "WARN 1 dtl_smart__installations_no_manager_email_in_two_branches" in result.output
