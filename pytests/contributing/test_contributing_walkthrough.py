@@ -115,7 +115,8 @@ def test_new_models_build_with_their_contract(project: Path) -> None:
     env = {"PAREBRICK_WAREHOUSE": str(project.parent / "warehouse")}
     data = project.parent / "sample"
     for args in (["parebrick", "generate", "--out", str(data), "--days", "2", "--calls-per-day", "300"],
-                 ["parebrick", "load", "--inbox", str(data / "inbox")]):
+                 ["parebrick", "load", "--inbox", str(data / "inbox"),
+                  "--expected-rejections", str(data / "manifest.json")]):
         done = run_tool(args, cwd=project, env=env)
         assert done.returncode == 0, done.output
     done = run_tool(["dbt", "build", "--profiles-dir", str(project / "profiles"), "--select", "+v_cc_service_weekly",

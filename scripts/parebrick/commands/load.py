@@ -82,8 +82,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         client.close()
     print_summary(console, result, quiet=args.quiet)
-    if not expected:
-        return 0 if result.ok else 1
     return 0 if _as_expected(console, result, expected) else 1
 
 
@@ -95,15 +93,16 @@ def expected_rejections(manifest: Path) -> set[str]:
 
 
 def _as_expected(console: Console, result, expected: set[str]) -> bool:
-    """Whether the run went as the sample planted it: no problem, nothing failed, no file refused but the
-    expected ones, and each expected one refused (now, or by an earlier run: then it is skipped)."""
-    unexpected = [o for o in result.outcomes if o.status == "failed"
-                  or (o.status == "rejected" and o.source not in expected)]
+    """Whether the run went as planned: no problem, nothing failed, no file refused but the expected ones,
+    and each expected one refused (now, or by an earlier run: then it is skipped). With nothing expected this
+    is `result.ok`."""
+    refused = [o for o in result.outcomes if o.status == "rejected"]
+    unexpected = [o for o in refused if o.source not in expected]
     accepted = [o for o in result.outcomes if o.source in expected and o.status == "loaded"]
     for o in accepted:
         console.print(f"[red]not refused[/red] {o.source}: the sample planted it to be refused whole",
                       highlight=False, soft_wrap=True)
-    refused = sum(1 for o in result.outcomes if o.status == "rejected" and o.source in expected)
-    if refused:
-        console.print(f"{refused} file(s) refused whole as the sample planted them", highlight=False)
-    return not result.problems and not unexpected and not accepted
+    if planted := len(refused) - len(unexpected):
+        console.print(f"{planted} file(s) refused whole as the sample planted them", highlight=False)
+    failed = any(o.status == "failed" for o in result.outcomes)
+    return not result.problems and not failed and not unexpected and not accepted

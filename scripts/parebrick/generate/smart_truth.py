@@ -202,23 +202,31 @@ def _frame(items: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["cabinet", "client", "rule", "priority", "opened", "resolved", "period"])
 
 
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """The maximal runs of True in `flags`, as [start, stop) positions: an alert opens at a run's first
+    position and resolves at the position after its last (none when the run reaches the end)."""
+    runs, k = [], 0
+    while k < len(flags):
+        if not flags[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(flags) and flags[j]:
+            j += 1
+        runs.append((k, j))
+        k = j
+    return runs
+
+
 def down(polls: pd.DataFrame) -> pd.DataFrame:
     out = []
     for (cab, cli), g in polls.groupby(["cabinet", "client"], sort=True):
         status = pd.to_numeric(g["http_status"], errors="coerce")
         failed = (status.isna() | ((status >= 500) & (status <= 599))).to_numpy(dtype=bool)
         times = g["at"].to_numpy()
-        k = 0
-        while k < len(failed):
-            if not failed[k]:
-                k += 1
-                continue
-            j = k
-            while j < len(failed) and failed[j]:
-                j += 1
+        for k, j in _runs(failed):
             if j - k >= DOWN_POLLS:
                 out.append(_alert(cab, cli, "installation_down", times[k], times[j] if j < len(times) else None))
-            k = j
     return _frame(out)
 
 
@@ -247,16 +255,8 @@ def update(reports: pd.DataFrame) -> pd.DataFrame:
         last = g["last_run"].astype("Float64")
         bad = ((g["status"] == "failed") | ((g["local"] - last) > stale).fillna(False)).to_numpy(dtype=bool)
         times = g["at"].to_numpy()
-        k = 0
-        while k < len(bad):
-            if not bad[k]:
-                k += 1
-                continue
-            j = k
-            while j < len(bad) and bad[j]:
-                j += 1
+        for k, j in _runs(bad):
             out.append(_alert(cab, cli, "update_broken", times[k], times[j] if j < len(times) else None))
-            k = j
     return _frame(out)
 
 
