@@ -7,8 +7,9 @@
       - a detail model check the rows this build wrote (`build_id` is the build's invocation id), and
       - a staging view check the rows of the keys delivered in batches committed since the last build of
         the whole project whose nodes all passed (`audit.dbt_builds`), declared in the model's meta as
-        `changed_keys: {columns: [...], source_columns: [...]}`: the key filter reaches the raw table
-        under the view's deduplication, so the view reads only those keys.
+        `changed_keys: {columns: [...], source_columns: [...]}` (source_columns where the raw table names
+        them otherwise): the key filter reaches the raw table under the view's deduplication, so the view
+        reads only those keys.
     A uniqueness test checks every row that shares a key with a changed row, so a duplicate between a new
     row and an old one is still found. Everything else, and every test of `dbt test`, checks all rows.
     Passing `--vars '{test_all_rows: true}'` makes a build check everything too.
@@ -66,8 +67,9 @@
         select batch_id from {{ source('loader', 'committed_batches') }}
         where committed_at >= toDateTime64('{{ since }}', 3, 'UTC')
     {%- endset -%}
+    {%- set source_columns = changed_keys.get('source_columns', changed_keys.columns) -%}
     {%- do return(
-        '(' ~ changed_keys.columns | join(', ') ~ ') in (select ' ~ changed_keys.source_columns | join(', ')
+        '(' ~ changed_keys.columns | join(', ') ~ ') in (select ' ~ source_columns | join(', ')
         ~ ' from ' ~ source_relation ~ ' where _batch_id in (' ~ batches ~ '))'
     ) -%}
 {%- endmacro %}
