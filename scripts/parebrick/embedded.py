@@ -98,14 +98,19 @@ def _engine_stderr_held_back() -> Iterator[None]:
 
 
 def open_client(path: str | os.PathLike[str], *, database: str | None = None,
-                settings: dict[str, Any] | None = None) -> Client:
-    """A clickhouse-connect client on the embedded engine at `path` (created if missing)."""
+                settings: dict[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None) -> Client:
+    """A clickhouse-connect client on the embedded engine at `path` (created if missing).
+
+    `config_file` is an engine configuration, as a server reads one (for example the users configuration
+    of parebrick.access.row_policies); the engine reads it when it starts, at the first open in a process.
+    """
     resolved = resolve_path(path)
     os.makedirs(resolved, exist_ok=True)
+    options = {"config-file": resolve_path(config_file)} if config_file else None
     with _OPENING, _engine_stderr_held_back():
         try:
             return clickhouse_connect.get_client(
-                interface="chdb", path=resolved, database=database, settings=settings or {}
+                interface="chdb", path=resolved, database=database, settings=settings or {}, chdb_options=options
             )
         except DatabaseError:
             if is_locked_by_another_process(resolved):
