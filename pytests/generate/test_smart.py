@@ -344,3 +344,39 @@ def test_passwords_appear_only_in_the_online_lists(run):
             data = path.read_text(encoding="utf-8", errors="replace")
             leaked = [p for p in passwords if p in data]
             assert not leaked, path
+
+
+
+def test_an_installation_that_never_reports_is_missing_from_the_start_of_monitoring():
+    """The rule needs no first report: silence from the version's start counts like silence after a report."""
+    from parebrick.generate.smart_truth import HOUR, REPORT_GRACE_HOURS, missing
+
+    start = 1_000 * HOUR
+    versions = pd.DataFrame({"cabinet": ["c", "c"], "client": ["Silent", "Talks"], "start": [start, start],
+                             "stop": [None, None]})
+    reports = pd.DataFrame({"cabinet": ["c"], "client": ["Talks"], "at": [start + HOUR]})
+    alerts = missing(reports, versions).set_index("client")
+    assert alerts.loc["Silent", "opened"] == start + REPORT_GRACE_HOURS * HOUR
+    assert alerts.loc["Talks", "opened"] == start + (1 + REPORT_GRACE_HOURS) * HOUR
+    assert alerts["resolved"].isna().all()
+
+
+def test_an_alert_resolves_at_the_latest_when_its_installation_leaves_monitoring():
+    from parebrick.generate.smart_truth import _frame, _while_monitored
+
+    versions = pd.DataFrame({"cabinet": ["c"] * 3, "client": ["A"] * 3, "start": [0.0, 100.0, 300.0],
+                             "stop": [100.0, 200.0, None]})
+    alerts = _frame([
+        {"cabinet": "c", "client": "A", "rule": "installation_down", "opened": 150.0, "resolved": None},
+        {"cabinet": "c", "client": "A", "rule": "update_broken", "opened": 50.0, "resolved": 250.0},
+        {"cabinet": "c", "client": "A", "rule": "report_missing", "opened": 120.0, "resolved": 130.0},
+        {"cabinet": "c", "client": "A", "rule": "empty_searches", "opened": 200.0, "resolved": 300.0},
+        {"cabinet": "c", "client": "A", "rule": "activity_drop", "opened": 350.0, "resolved": None},
+    ])
+    kept = _while_monitored(alerts, versions).set_index("rule")["resolved"].to_dict()
+    # Listed by the versions from 0 and 100 without a break, then from 300 on: an alert still open when the
+    # installation leaves at 200 resolves then, whichever version it opened in; one already resolved is left
+    # alone; one opening as it leaves never opens; after it is back, an alert stays open.
+    assert list(kept) == ["installation_down", "update_broken", "report_missing", "activity_drop"]
+    assert kept["installation_down"] == 200.0 and kept["update_broken"] == 200.0 and kept["report_missing"] == 130.0
+    assert pd.isna(kept["activity_drop"])

@@ -71,7 +71,7 @@ down_alerts as (
 
 -- report_missing: the start of monitoring (the installation's first version) and its reports, in time order;
 -- a gap of more than the grace opens at the earlier + grace and resolves at the later. After the last one,
--- the alert opens at it + grace if the installation is still monitored then, and resolves when it leaves.
+-- the alert opens at it + grace and stays open (until the installation leaves monitoring: bounded below).
 report_events as (
     select
         cabinet,
@@ -100,22 +100,6 @@ report_gaps as (
     )
 ),
 
--- The version of the installation that started last at or before each silence's due moment.
-silence_versions as (
-    select
-        report_gaps.cabinet as cabinet,
-        report_gaps.client as client,
-        report_gaps.due_at as due_at,
-        tupleElement(argMax(tuple(installations.valid_to), installations.valid_from), 1) as version_valid_to
-    from report_gaps
-    inner join installations
-        on
-            report_gaps.cabinet = installations.cabinet
-            and report_gaps.client = installations.client
-    where report_gaps.next_event_at is null and installations.valid_from <= report_gaps.due_at
-    group by report_gaps.cabinet, report_gaps.client, report_gaps.due_at
-),
-
 missing_alerts as (
     select
         cabinet,
@@ -125,17 +109,7 @@ missing_alerts as (
         next_event_at as resolves_at,
         cast(null, 'Nullable(Date)') as period
     from report_gaps
-    where next_event_at is not null and next_event_at > due_at
-    union all
-    select
-        cabinet,
-        client,
-        'report_missing' as rule,
-        due_at as opened_at,
-        version_valid_to as resolves_at,
-        cast(null, 'Nullable(Date)') as period
-    from silence_versions
-    where version_valid_to is null or version_valid_to > due_at
+    where next_event_at is null or next_event_at > due_at
 ),
 
 -- update_broken: consecutive reports with a broken update are one alert, from the first of them to the
@@ -249,19 +223,98 @@ all_alerts as (
     select * from activity_alerts
 ),
 
--- As of the latest report or poll: an alert opening later is not open yet; one resolving later is open.
-judged as (
+-- Monitoring spans: an installation listed by consecutive versions of its cabinet's registry (each in force
+-- until the next) is monitored without a break; a version that does not list it ends its span.
+version_breaks as (
+    select
+        cabinet,
+        client,
+        valid_from,
+        valid_to,
+        lagInFrame(valid_to) over previous_version as previous_valid_to,
+        row_number() over previous_version as version_no
+    from installations
+    window previous_version as (
+        partition by cabinet, client order by valid_from rows between 1 preceding and current row
+    )
+),
+
+version_spans as (
+    select
+        cabinet,
+        client,
+        valid_from,
+        valid_to,
+        sum(toUInt32(version_no = 1 or previous_valid_to is null or previous_valid_to != valid_from))
+            over earlier_versions as span_no
+    from version_breaks
+    window earlier_versions as (
+        partition by cabinet, client order by valid_from rows between unbounded preceding and current row
+    )
+),
+
+monitoring_spans as (
+    select
+        cabinet,
+        client,
+        min(valid_from) as monitored_from,
+        tupleElement(argMax(tuple(valid_to), valid_from), 1) as monitored_until
+    from version_spans
+    group by cabinet, client, span_no
+),
+
+-- An alert resolves at the latest when its installation leaves monitoring: the end of the span that started
+-- last at or before it opened. One that would open at or after that moment never opens.
+alert_versions as (
     select
         all_alerts.cabinet as cabinet,
         all_alerts.client as client,
         all_alerts.rule as rule,
         all_alerts.opened_at as opened_at,
         all_alerts.period as period,
-        if(all_alerts.rule in ('empty_searches', 'activity_drop'), 'usage', 'high') as priority,
-        if(all_alerts.resolves_at > as_of.as_of, null, all_alerts.resolves_at) as resolved_at
+        all_alerts.resolves_at as resolves_at,
+        tupleElement(argMax(tuple(monitoring_spans.monitored_until), monitoring_spans.monitored_from), 1)
+            as monitored_until
     from all_alerts
+    inner join monitoring_spans
+        on
+            all_alerts.cabinet = monitoring_spans.cabinet
+            and all_alerts.client = monitoring_spans.client
+    where monitoring_spans.monitored_from <= all_alerts.opened_at
+    group by
+        all_alerts.cabinet, all_alerts.client, all_alerts.rule, all_alerts.opened_at, all_alerts.period,
+        all_alerts.resolves_at
+),
+
+monitored_alerts as (
+    select
+        cabinet,
+        client,
+        rule,
+        opened_at,
+        period,
+        if(
+            monitored_until is not null and (resolves_at is null or resolves_at > monitored_until),
+            monitored_until,
+            resolves_at
+        ) as resolves_at
+    from alert_versions
+    where monitored_until is null or monitored_until > opened_at
+),
+
+-- As of the latest report or poll: an alert opening later is not open yet; one resolving later is open.
+judged as (
+    select
+        monitored_alerts.cabinet as cabinet,
+        monitored_alerts.client as client,
+        monitored_alerts.rule as rule,
+        monitored_alerts.opened_at as opened_at,
+        monitored_alerts.period as period,
+        if(monitored_alerts.rule in ('empty_searches', 'activity_drop'), 'usage', 'high') as priority,
+        if(monitored_alerts.resolves_at > as_of.as_of, null, monitored_alerts.resolves_at) as resolved_at
+    from monitored_alerts
     cross join as_of
-    where all_alerts.opened_at <= as_of.as_of
+    where monitored_alerts.opened_at <= as_of.as_of
 ),
 
 -- The manager of the installation's version that started last at or before the alert opened.

@@ -167,8 +167,9 @@ def compute(mon: Monitoring) -> SmartTruth:
     polls = _claim(mon.polls, versions[versions["kind"] == INTERNET], local=False)
     as_of = int(max(reports["at"].max(), polls["at"].max()))
     usage = usage_daily(reports)
-    alerts = pd.concat([down(polls), missing(reports, versions, as_of), update(reports),
+    alerts = pd.concat([down(polls), missing(reports, versions), update(reports),
                         empty_days(usage, reports, as_of), activity(usage, reports, as_of)], ignore_index=True)
+    alerts = _while_monitored(alerts, versions)
     alerts = alerts[alerts["opened"] <= as_of].copy()
     alerts.loc[alerts["resolved"] > as_of, "resolved"] = np.nan
     alerts = _route(alerts, versions, mon)
@@ -180,6 +181,36 @@ def compute(mon: Monitoring) -> SmartTruth:
     inst = versions.assign(valid_from=versions["start"].map(utc_text), valid_to=versions["stop"].map(utc_text))
     return SmartTruth(as_of, inst[list(INSTALLATION_COLUMNS)], current, usage[list(USAGE_COLUMNS)],
                       out[list(ALERT_COLUMNS)])
+
+
+def _monitoring_spans(versions: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive versions listing an installation (each in force until the next) as one span of monitoring."""
+    rows = []
+    for (cab, cli), g in versions.sort_values("start", kind="stable").groupby(["cabinet", "client"], sort=True):
+        spans: list[list] = []
+        for start, stop in zip(g["start"], g["stop"]):
+            if spans and spans[-1][1] == start:
+                spans[-1][1] = stop
+            else:
+                spans.append([start, stop])
+        rows.extend((cab, cli, start, stop) for start, stop in spans)
+    return pd.DataFrame(rows, columns=["cabinet", "client", "start", "stop"])
+
+
+def _while_monitored(alerts: pd.DataFrame, versions: pd.DataFrame) -> pd.DataFrame:
+    """An alert resolves at the latest when its installation leaves monitoring: the end of the span that
+    started last at or before it opened. One that would open at or after that moment never opens."""
+    spans = _monitoring_spans(versions)
+    until = []
+    for a in alerts.itertuples():
+        started = spans[(spans["cabinet"] == a.cabinet) & (spans["client"] == a.client) & (spans["start"] <= a.opened)]
+        until.append(started["stop"].iloc[-1] if len(started) else -np.inf)
+    stop = pd.Series(until, index=alerts.index, dtype=float)
+    kept = alerts[stop.isna() | (stop > alerts["opened"])].copy()
+    stop = stop[kept.index]
+    leaves = stop.notna() & (kept["resolved"].isna() | (kept["resolved"] > stop))
+    kept.loc[leaves, "resolved"] = stop[leaves]
+    return kept
 
 
 def usage_daily(reports: pd.DataFrame) -> pd.DataFrame:
@@ -230,21 +261,19 @@ def down(polls: pd.DataFrame) -> pd.DataFrame:
     return _frame(out)
 
 
-def missing(reports: pd.DataFrame, versions: pd.DataFrame, as_of: int) -> pd.DataFrame:
+def missing(reports: pd.DataFrame, versions: pd.DataFrame) -> pd.DataFrame:
     grace = REPORT_GRACE_HOURS * HOUR
     out = []
     starts = versions.groupby(["cabinet", "client"])["start"].min()
-    for (cab, cli), g in reports.groupby(["cabinet", "client"], sort=True):
-        times = np.r_[starts[(cab, cli)], g["at"].to_numpy()]
+    reported = {key: g["at"].to_numpy() for key, g in reports.groupby(["cabinet", "client"], sort=True)}
+    # every monitored installation, one that never reports too: it is silent from the start of monitoring
+    for (cab, cli), start in starts.sort_index().items():
+        times = np.r_[start, reported.get((cab, cli), np.array([], dtype=np.int64))]
         for a, b in zip(times[:-1], times[1:]):
             if b - a > grace:
                 out.append(_alert(cab, cli, "report_missing", a + grace, b))
-        due = times[-1] + grace
-        live = versions[(versions["cabinet"] == cab) & (versions["client"] == cli) & (versions["start"] <= due)]
-        stop = live["stop"].iloc[-1] if len(live) else None
-        if due <= as_of and len(live) and (pd.isna(stop) or stop > due):
-            # still silent at the as-of moment, or until the installation leaves monitoring
-            out.append(_alert(cab, cli, "report_missing", due, None if pd.isna(stop) else stop))
+        # silent since the last report: open until a report comes (or the installation leaves monitoring)
+        out.append(_alert(cab, cli, "report_missing", times[-1] + grace, None))
     return _frame(out)
 
 
