@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO, SAAS_SELECT, Completed, Warehouse, run_tool
+from support import REPO, SAAS_SELECT, SMART_SELECT, Completed, Warehouse, run_tool
 
 # The sample every warehouse-reading test shares: small enough to build in a few minutes, big enough that
 # every service, territory and planted defect occurs (the golden tests check its every published row).
@@ -62,4 +62,26 @@ def saas_warehouse(saas_extracts: Path, tmp_path_factory: pytest.TempPathFactory
     warehouse = Warehouse(tmp_path_factory.mktemp("saas_warehouse"), REPO)
     warehouse.load(saas_extracts / "inbox")
     warehouse.dbt("build", *SAAS_SELECT)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def smart_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A smart-only landing zone with its truth (the monitoring spans its own weeks whatever --days says)."""
+    out = tmp_path_factory.mktemp("smart_sample") / "sample"
+    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", "1", "--calls-per-day", "100",
+                       "--groups", "smart"], cwd=REPO)
+    assert result.returncode == 0, result.output[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def smart_warehouse(smart_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The smart extracts loaded (the file planted to be refused whole refused, nothing else) and the smart
+    models built on a throwaway embedded warehouse. The golden tests read it; the alerts demo test adds the
+    sender's ledger (raw.smart_notifications), which no model reads."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("smart_warehouse"), REPO)
+    warehouse.run("parebrick", "load", "--inbox", str(smart_extracts / "inbox"), "--target", warehouse.target,
+                  "--quiet", "--expected-rejections", str(smart_extracts / "manifest.json"))
+    warehouse.dbt("build", *SMART_SELECT)
     return warehouse

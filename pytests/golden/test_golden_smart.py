@@ -16,32 +16,9 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import pytest
-from support import REPO, Warehouse, assert_view_equals_truth, run_tool
+from support import assert_view_equals_truth
 
 TOLERANCE = 0.01
-SMART_SELECT = ("--select", "+path:models/view/smart", "+path:models/detail/smart", "dim_smart_cabinets")
-
-
-@pytest.fixture(scope="module")
-def smart_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A smart-only landing zone with its truth (the monitoring spans its own weeks whatever --days says)."""
-    out = tmp_path_factory.mktemp("smart_sample") / "sample"
-    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", "1", "--calls-per-day", "100",
-                       "--groups", "smart"], cwd=REPO)
-    assert result.returncode == 0, result.output[-3000:]
-    return out
-
-
-@pytest.fixture(scope="module")
-def smart_warehouse(smart_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """The smart extracts loaded (the file planted to be refused whole refused, nothing else) and the smart
-    models built on a throwaway embedded warehouse."""
-    warehouse = Warehouse(tmp_path_factory.mktemp("smart_warehouse"), REPO)
-    warehouse.run("parebrick", "load", "--inbox", str(smart_extracts / "inbox"), "--target", warehouse.target,
-                  "--quiet", "--expected-rejections", str(smart_extracts / "manifest.json"))
-    warehouse.dbt("build", *SMART_SELECT)
-    return warehouse
 
 
 def read_truth(path: Path) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.rules",
     "parebrick.commands.analyses",
     "parebrick.commands.alerts",
+    "parebrick.commands.smtp_sink",
 )
 
 
