@@ -13,6 +13,8 @@ SAMPLE_DAYS ?= 28
 SAMPLE_CALLS_PER_DAY ?= 20000
 # The Omnichat API double serves the sample's chats on this loopback port while the demo pulls them.
 OMNICHAT_PORT ?= 8765
+# The demo's SMTP sink takes the sample's alerts on this loopback port and keeps them in $(SAMPLE)/mailbox.
+SMTP_SINK_PORT ?= 8025
 
 # dbt and the loaders read the same profile: DBT_PROFILES_DIR if you set it, else profiles.example.yml.
 ifdef DBT_PROFILES_DIR
@@ -45,12 +47,14 @@ $(VENV)/.installed: pyproject.toml
 	@mkdir -p .dbt
 	cp profiles.example.yml $@
 
-demo: setup $(SAMPLE)/manifest.json ## generate sample extracts, load them, build the warehouse and its docs
+demo: setup $(SAMPLE)/manifest.json ## generate sample extracts, load them, build the warehouse, mail its alerts to a local sink, build the docs
 	$(PAREBRICK) load --inbox $(SAMPLE)/inbox --target $(TARGET) --expected-rejections $(SAMPLE)/manifest.json
 	@$(MAKE) --no-print-directory pull-sample-chats
 	$(DBT) build $(DBT_FLAGS)
+	@$(MAKE) --no-print-directory send-sample-alerts
 	$(DBT) docs generate $(DBT_FLAGS)
 	@$(PAREBRICK) summary --target $(TARGET)
+	@echo "Mail: the alerts sent are in $(SAMPLE)/mailbox/new, one file each (a Maildir; README, Alert notifications)"
 	@echo "Docs: run 'make docs' and open http://127.0.0.1:$(DOCS_PORT)"
 
 # The chats come through the HTTP API as in production: the API double runs as its own process with a
@@ -62,6 +66,21 @@ pull-sample-chats: setup
 	server=$$!; trap 'kill $$server 2>/dev/null' EXIT; \
 	for attempt in $$(seq 50); do (echo > /dev/tcp/127.0.0.1/$(OMNICHAT_PORT)) 2>/dev/null && break; sleep 0.2; done; \
 	$(PAREBRICK) pull omnichat --base-url http://127.0.0.1:$(OMNICHAT_PORT) --target $(TARGET) --quiet
+
+# The alerts go by SMTP as in production, to a local sink (its own process, loopback only) that keeps them in a
+# Maildir. The run's clock is the end of the sample's monitoring, so they are told as they stood then, and a
+# rerun on the same warehouse sends nothing twice. Credentials of the caller's environment are not passed on.
+.PHONY: send-sample-alerts
+send-sample-alerts: setup
+	@: >$(SAMPLE)/smtp-sink.log; \
+	$(PAREBRICK) smtp-sink --port $(SMTP_SINK_PORT) --mailbox $(SAMPLE)/mailbox >>$(SAMPLE)/smtp-sink.log 2>&1 & \
+	sink=$$!; trap 'kill $$sink 2>/dev/null; wait $$sink' EXIT; \
+	for attempt in $$(seq 300); do grep -q '^smtp-sink: accepting' $(SAMPLE)/smtp-sink.log && break; \
+	  kill -0 $$sink 2>/dev/null || break; sleep 0.1; done; \
+	grep -q '^smtp-sink: accepting' $(SAMPLE)/smtp-sink.log || { cat $(SAMPLE)/smtp-sink.log >&2; exit 1; }; \
+	PAREBRICK_SMTP_HOST=127.0.0.1 PAREBRICK_SMTP_PORT=$(SMTP_SINK_PORT) PAREBRICK_SMTP_STARTTLS=off \
+	PAREBRICK_SMTP_FROM=monitoring@parebrick.example PAREBRICK_SMTP_USER= PAREBRICK_SMTP_PASSWORD= \
+	$(PAREBRICK) alerts send --target $(TARGET) --as-of-sample $(SAMPLE)/manifest.json
 
 $(SAMPLE)/manifest.json: | setup
 	$(PAREBRICK) generate --out $(SAMPLE) --days $(SAMPLE_DAYS) --calls-per-day $(SAMPLE_CALLS_PER_DAY)

@@ -78,7 +78,8 @@ def smart_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def smart_warehouse(smart_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """The smart extracts loaded (the file planted to be refused whole refused, nothing else) and the smart
-    models built on a throwaway embedded warehouse."""
+    models built on a throwaway embedded warehouse. The golden tests read it; the alerts demo test adds the
+    sender's ledger (raw.smart_notifications), which no model reads."""
     warehouse = Warehouse(tmp_path_factory.mktemp("smart_warehouse"), REPO)
     warehouse.run("parebrick", "load", "--inbox", str(smart_extracts / "inbox"), "--target", warehouse.target,
                   "--quiet", "--expected-rejections", str(smart_extracts / "manifest.json"))

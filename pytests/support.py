@@ -26,7 +26,8 @@ BIN = Path(sys.executable).parent
 # What the saas models need (the saas golden tests): the published views and everything upstream, plus the
 # dictionary a staging test relates to (dim_saas_roles); the other groups are not generated and not built.
 SAAS_SELECT = ("--select", "+path:models/view/saas", "dim_saas_roles")
-# ... and what the smart models need: the published views, the detail tables and the cabinets dictionary.
+# What the smart models need (the smart golden tests, the alerts demo test): the published views, the details
+# and everything upstream, plus the cabinets' dictionary.
 SMART_SELECT = ("--select", "+path:models/view/smart", "+path:models/detail/smart", "dim_smart_cabinets")
 
 

@@ -1,8 +1,9 @@
-"""A real SMTP server for the tests (aiosmtpd) on 127.0.0.1: it keeps every message it accepts.
+"""A real SMTP server for the tests (aiosmtpd) on 127.0.0.1: it keeps every message it accepts, in memory.
 
-It speaks STARTTLS with a self-signed certificate made here, can require a user and password, and can stall
-on the Nth message after keeping it (the server holds it, the sender waits for the reply): the message a
-kill then leaves in flight.
+It is served the way the package's sink for people is (`parebrick smtp-sink`: parebrick.alerts.sink, loopback
+only) and adds what only the tests need: STARTTLS with a self-signed certificate made here, a required user and password, and a
+stall on the Nth message after keeping it (the server holds it, the sender waits for the reply): the message
+a kill then leaves in flight.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import datetime as dt
 import ipaddress
 import logging
+import mailbox
 import re
 import socket
 import ssl
@@ -26,6 +28,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from parebrick.alerts.sink import controller as loopback_controller
 
 ITEM = re.compile(r"\[alert (?P<alert>[^\]]+)\]$")
 SECTION = re.compile(r"^(?P<title>New|Still open|Resolved) \(\d+\):$")
@@ -61,6 +65,12 @@ class Received:
             elif (item := ITEM.search(line)) and state:
                 found.add((state, item["alert"]))
         return found
+
+
+def from_maildir(directory: Path) -> list[Received]:
+    """The messages `parebrick smtp-sink` kept, each with the envelope recipients its X-RcptTo header records."""
+    return [Received(tuple(r.strip() for r in str(mail["X-RcptTo"]).split(",")), mail)
+            for mail in mailbox.Maildir(directory, create=False)]
 
 
 @dataclass
@@ -142,6 +152,6 @@ def start(*, tls: tuple[Path, Path] | None = None, login: tuple[str, str] | None
             return AuthResult(success=ok)
         kwargs.update(authenticator=authenticate, auth_required=True, auth_require_tls=bool(tls))
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+    controller = loopback_controller(handler, "127.0.0.1", port, **kwargs)
     controller.start()
     return Sink(controller, handler, port)

@@ -16,10 +16,11 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import pytest
-from support import Warehouse, assert_view_equals_truth
+from support import assert_view_equals_truth
 
 TOLERANCE = 0.01
+
+
 def read_truth(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.analyses",
     "parebrick.commands.alerts",
     "parebrick.commands.access",
+    "parebrick.commands.smtp_sink",
 )
 
 

@@ -7,6 +7,7 @@ import argparse
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clickhouse_connect.driver.exceptions import ClickHouseError
@@ -30,8 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "with PAREBRICK_SMTP_PASSWORD.",
     )
     send.add_argument("--target", default=None, help="dbt target of the parebrick profile (default: the profile's)")
-    send.add_argument("--now", type=_utc_time, default=None,
-                      help="the run's clock, ISO-8601 (UTC unless it names a zone; default: the current time)")
+    clock = send.add_mutually_exclusive_group()
+    clock.add_argument("--now", type=_utc_time, default=None,
+                       help="the run's clock, ISO-8601 (UTC unless it names a zone; default: the current time)")
+    clock.add_argument("--as-of-sample", type=Path, default=None, metavar="MANIFEST",
+                       help="the run's clock is the end of a generated sample's monitoring (the as_of of the smart "
+                            "truth its manifest.json lists): its alerts are told as they stood when its data ends")
     send.add_argument("--repeat-hours", type=float, default=None,
                       help="tell an open alert again after this many hours (default: var smart_repeat_hours)")
     send.add_argument("--dry-run", action="store_true",
@@ -47,10 +52,22 @@ def _utc_time(text: str) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+def _clock(args: argparse.Namespace) -> datetime:
+    """The run's clock: --now, the sample's as-of moment, or the current time."""
+    from parebrick.alerts.sample_clock import sample_as_of
+
+    if args.now is not None:
+        return args.now
+    if args.as_of_sample is not None:
+        return sample_as_of(args.as_of_sample)
+    return datetime.now(timezone.utc)
+
+
 def run(args: argparse.Namespace) -> int:
     from parebrick.alerts import ledger
     from parebrick.alerts.due import AlertsViewError, repeat_hours
     from parebrick.alerts.run import plan, send
+    from parebrick.alerts.sample_clock import SampleClockError
     from parebrick.alerts.transport import SettingsError, SmtpSettings, SmtpTransport
 
     console = Console(width=max(Console().width, 100))
@@ -65,7 +82,11 @@ def run(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             say(f"error: {exc}")
             return 1
-    now = args.now or datetime.now(timezone.utc)
+    try:
+        now = _clock(args)
+    except SampleClockError as exc:
+        say(f"error: {exc}")
+        return 1
     try:
         hours = args.repeat_hours if args.repeat_hours is not None else repeat_hours()
     except AlertsViewError as exc:
@@ -95,6 +116,9 @@ def run(args: argparse.Namespace) -> int:
         f"via {settings.where}" + (f", {len(the_plan.pending)} of them left by an interrupted run"
                                    if the_plan.pending else ""))
     _per_recipient(say, outcome.sent)
+    if not the_plan.messages:
+        say("  nothing to tell: no alert is new, newly resolved or due a reminder "
+            "(what earlier runs told is in raw.smart_notifications)")
     if outcome.error is not None:
         unsent = len(the_plan.messages) - len(outcome.sent)
         say(f"error: SMTP {settings.where}: {root_cause(outcome.error)}; the {unsent} unsent messages stay planned "
