@@ -7,6 +7,8 @@ they work on it.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -169,3 +171,21 @@ def whole_days(offered: dict[Any, int], share: float = 0.5) -> set[Any]:
     median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
     full = [date for date in dates if offered[date] >= share * median]
     return {date for date in dates if full and full[0] <= date <= full[-1]}
+
+
+def read_truth(path: Path) -> list[dict[str, str]]:
+    """The rows of a truth file the generator wrote (CSV with a header), as text."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def truth_text(value: Any) -> str:
+    """A warehouse value as the generator's truth files write it: empty for NULL, True/False, ISO dates and
+    times."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

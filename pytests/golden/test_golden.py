@@ -11,13 +11,12 @@ builds through dbt-clickhouse's HTTP transport, against the test ClickHouse serv
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import Warehouse, assert_view_equals_truth, start_clickhouse_server, whole_days
+from support import Warehouse, assert_view_equals_truth, read_truth, start_clickhouse_server, whole_days
 
 from parebrick.bench.inbox import split_at_last_day
 
@@ -65,11 +64,6 @@ def built(request, sample_warehouse, generated, tmp_path_factory, repo) -> Itera
         yield warehouse
     finally:
         server.stop()
-
-
-def read_truth(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 def as_text(value, column: str) -> str:

@@ -17,7 +17,6 @@ must equal the one built in one go, in every saas model.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -25,7 +24,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import REPO, SAAS_SELECT, Warehouse, assert_view_equals_truth
+from support import REPO, SAAS_SELECT, Warehouse, assert_view_equals_truth, read_truth, truth_text
 
 TOLERANCE = 0.01
 # A monthly delivery's file: `<table>_<YYYYMM>` (the full export is `<table>_<YYYYMMDD>_full`), maybe resent.
@@ -65,28 +64,12 @@ VIEWS = {
 }
 
 
-def read_truth(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def as_text(value) -> str:
-    """A warehouse value as the truth files write it: empty for NULL, True/False, ISO dates and times."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_saas_view_matches_the_generators_truth(saas_warehouse, saas_extracts, view):
     truth_file, grain, exact, rates = VIEWS[view]
     names, rows = saas_warehouse.rows(f"SELECT * FROM views.{view}")
     assert_view_equals_truth(read_truth(saas_extracts / "truth" / f"{truth_file}.csv"), names, rows, grain, exact,
-                             rates, lambda value, _column: as_text(value), TOLERANCE)
+                             rates, lambda value, _column: truth_text(value), TOLERANCE)
 
 
 def cohort_truth(saas_extracts: Path) -> dict[tuple[str, int], tuple[int, int]]:
@@ -175,11 +158,11 @@ def total_truth(saas_extracts: Path) -> dict[str, dict[str, object]]:
 
 def test_total_view_matches_the_truths_segments_summed(saas_warehouse, saas_extracts):
     """v_saas_churn_total_monthly, which `parebrick summary` reads its saas line from, sums the truth's segments."""
-    truth = [{"report_month": month, **{column: as_text(value) for column, value in totals.items()}}
+    truth = [{"report_month": month, **{column: truth_text(value) for column, value in totals.items()}}
              for month, totals in total_truth(saas_extracts).items()]
     names, rows = saas_warehouse.rows("SELECT * FROM views.v_saas_churn_total_monthly")
     assert_view_equals_truth(truth, names, rows, ("report_month",), ("is_complete_month",) + TOTAL_COUNTS,
-                             TOTAL_MONEY + TOTAL_RATES, lambda value, _column: as_text(value), TOLERANCE)
+                             TOTAL_MONEY + TOTAL_RATES, lambda value, _column: truth_text(value), TOLERANCE)
 
 
 def test_the_summary_saas_headline_is_the_total_views_last_complete_month(saas_warehouse, saas_extracts):

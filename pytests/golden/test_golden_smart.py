@@ -12,29 +12,10 @@ v_smart_installations equals truth/v_smart_installations.csv.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-from pathlib import Path
 
-from support import assert_view_equals_truth
+from support import assert_view_equals_truth, read_truth, truth_text
 
 TOLERANCE = 0.01
-
-
-def read_truth(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def as_text(value) -> str:
-    """A warehouse value as the truth files write it: empty for NULL, True/False, ISO dates and times."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def test_usage_daily_matches_the_generators_truth(smart_warehouse, smart_extracts):
@@ -43,7 +24,7 @@ def test_usage_daily_matches_the_generators_truth(smart_warehouse, smart_extract
         read_truth(smart_extracts / "truth" / "v_smart_usage_daily.csv"), names, rows,
         ("cabinet", "client", "report_date"),
         ("reports", "sessions", "searches", "empty_searches", "users_active_max", "documents_opened"),
-        ("empty_search_pct",), lambda value, _column: as_text(value), TOLERANCE)
+        ("empty_search_pct",), lambda value, _column: truth_text(value), TOLERANCE)
 
 
 def test_alerts_match_the_generators_truth(smart_warehouse, smart_extracts):
@@ -58,7 +39,7 @@ def test_alerts_match_the_generators_truth(smart_warehouse, smart_extracts):
                                               "empty_searches", "activity_drop"}, "the sample plants every rule"
     assert_view_equals_truth(truth, names, rows, ("cabinet", "client", "rule", "opened_at"),
                              ("priority", "resolved_at", "recipients", "inhibited"), (),
-                             lambda value, _column: as_text(value))
+                             lambda value, _column: truth_text(value))
 
 
 def test_installations_match_the_generators_truth(smart_warehouse, smart_extracts):
@@ -66,7 +47,7 @@ def test_installations_match_the_generators_truth(smart_warehouse, smart_extract
     assert_view_equals_truth(
         read_truth(smart_extracts / "truth" / "v_smart_installations.csv"), names, rows, ("cabinet", "client"),
         ("kind", "manager", "manager_email", "utc_offset_hours", "polled", "last_report_at", "last_poll_ok_at",
-         "open_alerts"), (), lambda value, _column: as_text(value))
+         "open_alerts"), (), lambda value, _column: truth_text(value))
 
 
 def test_alert_ids_are_stable_across_builds(smart_warehouse, smart_extracts):
