@@ -12,7 +12,6 @@ v_smart_installations equals truth/v_smart_installations.csv.
 
 from __future__ import annotations
 
-
 from support import assert_view_equals_truth, read_truth, truth_text
 
 TOLERANCE = 0.01
