@@ -18,9 +18,9 @@ from support import REPO, run_tool, start_clickhouse_server
 
 from parebrick.access.cabinets import read_cabinets
 from parebrick.access.declaration import AccessError, read_declaration
-from parebrick.access.desired import desired_state
+from parebrick.access.desired import ALL_ROWS, desired_state
 from parebrick.access.plan import plan
-from parebrick.access.state import state_from_rows
+from parebrick.access.state import Grant, state_from_rows
 from parebrick.layers import load_layers
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -273,3 +273,65 @@ def test_apply_sends_the_hash_to_the_server_only_and_redacts_it_from_a_failure(c
     for value in HASHES.values():
         assert not any(value in line for line in said)
     assert capsys.readouterr().out == ""
+
+
+def engine_config(directory: Path, grants: list[Grant], filters: dict[str, str]) -> Path:
+    """An engine configuration whose users.xml holds these grants as roles' and these filters as a user's."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("clickhouse")
+    users = ET.SubElement(root, "users")
+    for name, filters_of in (("default", {}), ("probe", filters)):
+        user = ET.SubElement(users, name)
+        ET.SubElement(user, "password")
+        ET.SubElement(ET.SubElement(user, "networks"), "ip").text = "::1"
+        ET.SubElement(user, "profile").text = "default"
+        ET.SubElement(user, "quota").text = "default"
+        if name == "default":
+            ET.SubElement(user, "access_management").text = "1"
+        databases = ET.SubElement(user, "databases")
+        for relation, condition in filters_of.items():
+            database, table = relation.split(".")
+            node = databases.find(database) or ET.SubElement(databases, database)
+            ET.SubElement(ET.SubElement(node, table), "filter").text = condition
+    roles = ET.SubElement(root, "roles")
+    for grantee in sorted({grant.grantee for grant in grants}):
+        queries = ET.SubElement(ET.SubElement(roles, grantee), "grants")
+        for grant in sorted(g for g in grants if g.grantee == grantee):
+            on = "*.*" if grant.database is None else f"{grant.database}.{grant.table or '*'}"
+            option = " WITH GRANT OPTION" if grant.grant_option else ""
+            ET.SubElement(queries, "query").text = f"GRANT {grant.privilege} ON {on}{option}"
+    ET.SubElement(ET.SubElement(root, "profiles"), "default")
+    ET.SubElement(ET.SubElement(root, "quotas"), "default")
+    ET.indent(root)
+    (directory / "users.xml").write_text(ET.tostring(root, encoding="unicode"), encoding="utf-8")
+    config = directory / "config.xml"
+    config.write_text(f"<clickhouse><users_config>{(directory / 'users.xml').resolve()}</users_config></clickhouse>\n",
+                      encoding="utf-8")
+    return config
+
+
+def test_clickhouse_shows_the_declared_grants_and_filters_exactly_as_the_plan_writes_them(tmp_path: Path):
+    """The project's access.yml, granted by a real engine (as users.xml roles: the embedded engine has no SQL
+    access storage), reads back as the plan's own state: nothing to change."""
+    import subprocess
+    import sys
+
+    current = state_from_rows(empty(), DATABASES)
+    desired = desired_state(read_declaration(REPO / "access.yml"), load_layers(REPO), read_cabinets(), current).state
+    filters = {f"{p.database}.{p.table}": p.condition for p in desired.policies if p.name == "smart_cabinet_kodeks"}
+    config = engine_config(tmp_path, list(desired.grants), filters)
+    result = subprocess.run([sys.executable, str(Path(__file__).with_name("record_with_config.py")),
+                             str(tmp_path / "warehouse"), str(config), *DATABASES],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads(result.stdout.strip().splitlines()[-1])
+    shown = {Grant(row["role_name"], row["access_type"], row["database"], row["table"], row["column"],
+                   bool(row["grant_option"]), bool(row["is_partial_revoke"])) for row in rows["grants"] if row["role_name"]}
+    assert shown == set(desired.grants)
+    assert any(grant.privilege == "ALL" for grant in shown) and any(grant.table for grant in shown)
+    read_back = {f"{row['database']}.{row['table']}": row["select_filter"] for row in rows["row_policies"]
+                 if row["apply_to_list"] == ["probe"]}
+    assert read_back == filters and len(filters) == 2
+    # The engine gives the other user of users.xml a policy reading every row, shown as the plan writes one.
+    assert {row["select_filter"] for row in rows["row_policies"] if row["apply_to_list"] != ["probe"]} == {ALL_ROWS}
