@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,7 @@ def test_a_converged_server_plans_nothing_and_the_built_in_user_is_left_alone():
     assert planned(rows) == []
 
 
-def with_drift(change) -> list[str]:  # type: ignore[no-untyped-def]
+def with_drift(change: Callable[[dict[str, Any]], None]) -> list[str]:
     rows = copy.deepcopy(converged())
     change(rows)
     return planned(rows)
