@@ -17,7 +17,7 @@ from support import REPO, Warehouse, tool_env
 BIN = Path(sys.executable).parent
 # Rows of random text (they do not compress) so that BACKUP is still writing when the test sees it begin.
 BULK = ("CREATE TABLE raw.backup_bulk ENGINE = MergeTree ORDER BY n AS "
-        "SELECT number AS n, randomPrintableASCII(200) AS text FROM numbers(1500000)")
+        "SELECT number AS n, randomPrintableASCII(200) AS text FROM numbers(600000)")
 
 
 def test_a_backup_killed_midway_is_never_listed_as_good(smart_warehouse: Warehouse, tmp_path: Path):

@@ -3,6 +3,7 @@ destinations read from the environment, and the record written whole or not at a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from parebrick.backup.checksums import TableSum, differences
 from parebrick.backup.destinations import LocalFiles, ServerDisk, ServerS3, destination_of
 from parebrick.backup.operations import backup_statement, restore_statement, scratch_names
-from parebrick.backup.records import BackupRecord, find_backup, good_backups, new_name, write_record, RecordError
+from parebrick.backup.records import BackupRecord, RecordError, find_backup, good_backups, new_name, write_record
 from parebrick.profile import load_target
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,8 +83,6 @@ def test_a_record_is_whole_or_absent_and_the_newest_is_found(tmp_path):
 
 
 def test_names_sort_by_time_and_say_their_kind():
-    import datetime as dt
-
     first = new_name(False, dt.datetime(2025, 1, 1, 23, 59, 59, 999000, tzinfo=dt.UTC))
     second = new_name(True, dt.datetime(2025, 1, 2, 0, 0, 0, 0, tzinfo=dt.UTC))
     assert first == "20250101T235959999Z-full" and second == "20250102T000000000Z-incremental"
