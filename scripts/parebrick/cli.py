@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.alerts",
     "parebrick.commands.access",
     "parebrick.commands.smtp_sink",
+    "parebrick.commands.backup",
 )
 
 

@@ -97,16 +97,28 @@ def _engine_stderr_held_back() -> Iterator[None]:
                     os.write(2, text)
 
 
+def default_backups_path(path: str | os.PathLike[str]) -> str:
+    """Where the backups of the warehouse at `path` go unless the profile says otherwise: a directory beside
+    it (`.warehouse` -> `.warehouse-backups`), so deleting the warehouse leaves its backups."""
+    resolved = resolve_path(path)
+    return resolved.rstrip(os.sep) + "-backups"
+
+
 def open_client(path: str | os.PathLike[str], *, database: str | None = None,
-                settings: dict[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None) -> Client:
+                settings: dict[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None,
+                backups: str | os.PathLike[str] | None = None) -> Client:
     """A clickhouse-connect client on the embedded engine at `path` (created if missing).
 
     `config_file` is an engine configuration, as a server reads one (for example the users configuration
     of parebrick.access.row_policies); the engine reads it when it starts, at the first open in a process.
+    `backups` is the one directory `BACKUP`/`RESTORE` may use (default: `default_backups_path`). The engine
+    takes it only when it starts, so it is given on every open: whichever open comes first, backups work.
     """
     resolved = resolve_path(path)
     os.makedirs(resolved, exist_ok=True)
-    options = {"config-file": resolve_path(config_file)} if config_file else None
+    options = {"backups.allowed_path": resolve_path(backups) if backups else default_backups_path(resolved)}
+    if config_file:
+        options["config-file"] = resolve_path(config_file)
     with _OPENING, _engine_stderr_held_back():
         try:
             return clickhouse_connect.get_client(

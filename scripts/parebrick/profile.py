@@ -110,6 +110,16 @@ class Target:
         path = Path(str(self.config.get("path", ".warehouse"))).expanduser()
         return path if path.is_absolute() else project_dir() / path
 
+    def backups_path(self) -> Path:
+        """The embedded engine's backups directory: the profile's `backups`, else beside the warehouse."""
+        from parebrick.embedded import default_backups_path
+
+        configured = str(self.config.get("backups") or "")
+        if not configured:
+            return Path(default_backups_path(self.warehouse_path()))
+        path = Path(configured).expanduser()
+        return path if path.is_absolute() else project_dir() / path
+
 
 def load_target(target: str | None = None, path: Path | None = None) -> Target:
     """The rendered output `target` (default: the profile's own default) of the `parebrick` profile."""

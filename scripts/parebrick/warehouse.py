@@ -14,7 +14,7 @@ def connect(target: str | Target | None = None, *, database: str | None = None) 
     resolved = target if isinstance(target, Target) else load_target(target)
     config = resolved.config
     if resolved.is_embedded:
-        return open_client(resolved.warehouse_path(), database=database)
+        return open_client(resolved.warehouse_path(), database=database, backups=resolved.backups_path())
     if resolved.type != "clickhouse":
         raise ProfileError(f"target {resolved.name!r} has type {resolved.type!r}; expected chdb or clickhouse")
     secure = bool(config.get("secure", False))

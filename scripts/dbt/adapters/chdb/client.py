@@ -19,7 +19,8 @@ from parebrick.embedded import WarehouseBusyError, open_client
 class ChdbClient(ChHttpClient):
     def _create_client(self, credentials):
         try:
-            return open_client(credentials.path, settings=self._conn_settings)
+            return open_client(credentials.path, settings=self._conn_settings,
+                               backups=credentials.backups or None)
         except WarehouseBusyError as exc:
             raise FailedToConnectError(str(exc)) from None
         except OperationalError as exc:

@@ -10,6 +10,8 @@ class ChdbCredentials(ClickHouseCredentials):
     # Where the embedded engine keeps its data; relative paths are taken from the working directory,
     # as dbt itself does for every path in a profile.
     path: str = ".warehouse"
+    # Where BACKUP/RESTORE may write and read (parebrick backup); empty: beside `path` (see parebrick.embedded).
+    backups: str = ""
 
     @property
     def type(self) -> str:
@@ -20,4 +22,4 @@ class ChdbCredentials(ClickHouseCredentials):
         return self.path
 
     def _connection_keys(self):
-        return ("path", "schema", "retries", "custom_settings", "use_lw_deletes", "check_exchange")
+        return ("path", "backups", "schema", "retries", "custom_settings", "use_lw_deletes", "check_exchange")
