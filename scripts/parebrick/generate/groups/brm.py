@@ -17,13 +17,13 @@ import pyarrow.compute as pc
 
 from parebrick.generate import billing
 from parebrick.generate.csvout import date_str, table_of, ts_sec
+from parebrick.generate.customers import tariff_code, tariff_number
 from parebrick.generate.delivery import Defect, Delivered, Extract, day_stamp
 from parebrick.generate.groups.base import SourceGroup
 from parebrick.generate.rng import stream
 from parebrick.generate.simulation import DAY_SEC, HOUR_SEC, Simulation
 
 MSK_OFFSET = "+03:00"                    # billing writes Moscow wall time with its offset
-TARIFFS_PER_PRODUCT = 4                  # an account's tariff is `<product>_t1` … `<product>_t4`
 # `updated_at` (Moscow time) of a snapshot row: within the hour after noon of the account's activation day.
 SNAPSHOT_UPDATED_SEC = 12 * HOUR_SEC
 # `updated_at` of a delta row: 13:53:20 on the day of the change, after that day's snapshot stamps, so a delta
@@ -98,8 +98,7 @@ class BrmGroup(SourceGroup):
         """Account rows for the accounts `idx`, closed on `deactivated` (-1: active), stamped `updated_sec`."""
         acc = self.sim.accounts
         product = self.p_code[acc.product[idx]]
-        tariff = np.char.add(np.char.add(product.astype(str), "_t"),
-                             (acc.account_id[idx] % TARIFFS_PER_PRODUCT + 1).astype(str))
+        tariff = tariff_code(product, tariff_number(acc.account_id[idx]))
         updated = pc.binary_join_element_wise(ts_sec(updated_sec, sep="T"), pa.scalar(MSK_OFFSET), "")
         return table_of({"account_id": acc.account_id[idx], "customer_id": acc.customer_id[idx],
                          "territory_code": self.t_code[acc.territory[idx]], "product_code": product,
