@@ -90,7 +90,7 @@ class Campaigns:
     #                                      outcome (None = empty)
     new_accounts: Accounts               # cross-sell contracts
     new_account_campaign: np.ndarray     # the campaign each new account's contract answers
-    tariff_changes: pd.DataFrame         # account (index into the base), change_sec (Moscow), tariff_number, campaign_id
+    tariff_changes: pd.DataFrame         # account (base index), change_sec (Moscow), tariff_number, campaign_id
     span_first_day: int
     end_day: int                         # the day after the span's last day
     defects: dict[str, list[tuple[str, int]]] = field(default_factory=dict)   # kind → (campaign, customer)

@@ -48,7 +48,8 @@ def extracts(c: Campaigns, group: str, dialect: Dialect) -> Iterator[Extract]:
     for mo in sorted(set(month)):
         part = comm[month == mo]
         name = f"communications_{mo}"
-        hits = int(sum((cid, int(x)) in control for cid, x in part[["campaign_id", "customer_id"]].itertuples(index=False)))
+        keys = part[["campaign_id", "customer_id"]].itertuples(index=False)
+        hits = sum((cid, int(x)) in control for cid, x in keys)
         defects = (Defect("contacted_control", "communications", name, hits,
                           "communications to members of the control group"),) if hits else ()
         yield Extract(group, "communications", name, _communications(part), dialect, defects)
@@ -62,6 +63,7 @@ def _twins_last(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def _to_control(c: Campaigns) -> set[tuple[str, int]]:
+    """(campaign, customer) of the control members planted as contacted."""
     return set(c.defects.get("contacted_control", []))
 
 
