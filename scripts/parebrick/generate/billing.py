@@ -38,9 +38,11 @@ def months_of(start_day: int, days: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def charges(acc: Accounts, seed: int, start_day: int, days: int, b2b: np.ndarray) -> list[tuple[str, dict, int]]:
-    """(month, columns, rows) per month: the month's charges of the accounts active in it."""
-    rng = stream(seed, "charges")
+def charges(acc: Accounts, seed: int, start_day: int, days: int, b2b: np.ndarray,
+            stream_name: str = "charges") -> list[tuple[str, dict, int]]:
+    """(month, columns, rows) per month: the month's charges of the accounts active in it (drawn from the
+    stream `stream_name`: the accounts campaigns opened are charged from their own, the base's unchanged)."""
+    rng = stream(seed, stream_name)
     fee = np.round(np.where(b2b[acc.product], rng.uniform(1500, 9000, len(acc.account_id)),
                             rng.uniform(350, 1200, len(acc.account_id))), 0)
     out = []

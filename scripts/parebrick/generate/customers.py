@@ -10,6 +10,8 @@ from parebrick.generate.dictionaries import Dictionaries
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream
 
+TARIFFS_PER_PRODUCT = 4                  # an account's tariff is `<product>_t1` … `<product>_t4`
+
 
 @dataclass
 class Accounts:
@@ -46,6 +48,25 @@ def build(dicts: Dictionaries, spec: RunSpec, params: SimParams, start_day: int)
     deactivated = np.where(deactivated >= start_day + spec.days, -1, deactivated)
     by_territory = [np.flatnonzero(territory == t) for t in range(t_n)]
     return Accounts(account_id, customer_id, territory, product, activated, deactivated, by_territory)
+
+
+def tariff_number(account_id: np.ndarray) -> np.ndarray:
+    """The tariff an account was activated on (1 … TARIFFS_PER_PRODUCT): fixed by its id, so billing and the
+    campaigns that offer a higher one agree without sharing a draw."""
+    return np.asarray(account_id) % TARIFFS_PER_PRODUCT + 1
+
+
+def tariff_code(product_code: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """`<product>_t<number>`, billing's tariff code."""
+    return np.char.add(np.char.add(np.asarray(product_code).astype(str), "_t"), np.asarray(number).astype(str))
+
+
+def concat(*parts: Accounts) -> Accounts:
+    """Several account sets as one (the base and the accounts campaigns added), `by_territory` rebuilt."""
+    fields = ("account_id", "customer_id", "territory", "product", "activated", "deactivated")
+    cols = {f: np.concatenate([getattr(p, f) for p in parts]) for f in fields}
+    t_n = len(parts[0].by_territory)
+    return Accounts(**cols, by_territory=[np.flatnonzero(cols["territory"] == t) for t in range(t_n)])
 
 
 def pick(rng: np.random.Generator, acc: Accounts, territory: np.ndarray) -> np.ndarray:

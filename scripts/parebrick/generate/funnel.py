@@ -11,7 +11,7 @@ appeal. Where docs/metrics.md leaves room, the truth decides as follows (truth/R
     those of the appeal's `account_id`).
   * `active_subscribers`: billing accounts of the territory × product active on at least one local day of
     the month: activated on or before its last day, and not deactivated before its first day (latest account
-    version). It belongs to territory × product, so it repeats on every service row; it is 0 when customers
+    version). The accounts campaign contracts opened (campaigns.py) are billing accounts like the others. It belongs to territory × product, so it repeats on every service row; it is 0 when customers
     outside the active base appealed (churned before the month, activated after it), and then
     `appeals_per_1000_subscribers` is NULL.
   * `appealing_customers`: distinct `customer_id` among the row's appeals.
@@ -76,9 +76,10 @@ class Funnel:
         a["report_month"] = pc.utf8_slice_codeunits(date_str(local_day), 0, 7).to_numpy(zero_copy_only=False)
         return a.sort_values("appeal_id", kind="stable").reset_index(drop=True)
 
-    def active_subscribers(self, months: list[str]) -> pd.DataFrame:
-        """Accounts active on any day of each month, per territory × product."""
-        acc, rows = self.acc, []
+    def active_subscribers(self, months: list[str], accounts: Accounts | None = None) -> pd.DataFrame:
+        """Accounts active on any day of each month, per territory × product (of `accounts`: every account
+        billing delivers, the base's and those campaign contracts opened; the base by default)."""
+        acc, rows = self.acc if accounts is None else accounts, []
         for month in months:
             first = pd.Timestamp(month + "-01")
             last = first + pd.offsets.MonthEnd(0)
@@ -92,7 +93,8 @@ class Funnel:
             rows.append(g)
         return pd.concat(rows, ignore_index=True)
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self, accounts: Accounts | None = None) -> pd.DataFrame:
+        """The view's rows; `active_subscribers` counts `accounts` (the base by default)."""
         a = self.appeals()
         a["is_resolved"] = a["status"].isin(["resolved", "closed"])
         a["is_rfc"] = a["is_resolved"] & ~a["repeat_within_window"]
@@ -101,7 +103,7 @@ class Funnel:
                                            appeals=("appeal_id", "size"), handled=("handled", "sum"),
                                            resolved=("is_resolved", "sum"),
                                            resolved_first_contact=("is_rfc", "sum")).reset_index()
-        subs = self.active_subscribers(sorted(g["report_month"].unique()))
+        subs = self.active_subscribers(sorted(g["report_month"].unique()), accounts)
         g = g.merge(subs, on=["report_month", "territory_code", "product_code"], how="left")
         g["active_subscribers"] = g["active_subscribers"].fillna(0).astype(np.int64)
         g["appeals_per_1000_subscribers"] = _ratio(1000 * g["appeals"], g["active_subscribers"])

@@ -114,6 +114,82 @@ class SmartParams:
 
 
 @dataclass(frozen=True)
+class CampaignSpec:
+    """One campaign of the CRM's campaign module (seed 003) and what it truly does, per segment.
+
+    `segments` maps each segment code to (baseline conversion %, planted uplift pp): the baseline is the
+    chance a control member converts in a response window that starts on the span's first day; it rises by
+    `CampaignParams.baseline_rise_per_30d` for every 30 days later. The uplift is the planted difference
+    between a target and a control member's chance, the same over the window, in percentage points.
+    """
+
+    campaign_id: str
+    name: str
+    hypothesis: str
+    trigger_code: str
+    kind: str                               # `cross_sell` (a product the customer lacks) or `upsell`
+    offer_product_code: str
+    offer_tariff_number: int | None         # upsell: the offered tariff `<product>_t<n>`; None for cross-sell
+    segmentation: str                       # `tenure` (years since the customer's first account) or `tariff`
+    segments: dict[str, tuple[float, float]]
+    channel: str                            # `call`, `sms`, `email`, `push`
+    start_week: int                         # weeks after the span's first day the campaign starts
+    response_window_days: int
+    control_share: float
+    pool_share: float                       # share of the eligible customers it takes as members
+    assign_days: int = 3                    # members are assigned over this many days from the start
+
+
+def _default_campaigns() -> tuple[CampaignSpec, ...]:
+    tenure = ("tenure_lt2y", "tenure_2_4y", "tenure_4_6y", "tenure_6y_plus")
+    tariffs = ("tariff_t1", "tariff_t2", "tariff_t3")
+    return (
+        CampaignSpec("CMP-101", "ТВ к интернету: звонок", "Абоненты без ТВ много смотрят видео онлайн; звонок "
+                     "с предложением пакета ТВ со скидкой на три месяца", "no_tv_heavy_traffic", "cross_sell",
+                     "iptv", None, "tenure",
+                     dict(zip(tenure, ((6.0, 7.0), (5.0, 5.0), (4.5, 3.5), (4.0, 2.0)))), "call", 2, 30, 0.2, 0.4),
+        CampaignSpec("CMP-102", "ТВ к интернету: SMS", "То же предложение ТВ SMS-сообщением со ссылкой: дешевле "
+                     "звонка; проверяем, хватает ли SMS", "no_tv_heavy_traffic", "cross_sell", "iptv", None, "tenure",
+                     dict(zip(tenure, ((6.0, 3.5), (5.0, 2.5), (4.5, 2.0), (4.0, 1.0)))), "sms", 4, 21, 0.3, 0.4),
+        CampaignSpec("CMP-103", "Видеонаблюдение: push", "Открывавшие раздел «Безопасность» в приложении; push о "
+                     "видеонаблюдении", "security_section_visits", "cross_sell", "video_surveillance", None,
+                     "tenure", dict(zip(tenure[::2], ((5.0, 0.0), (4.5, 0.0)))), "push", 6, 21, 0.5, 0.4),
+        CampaignSpec("CMP-104", "Интернет: переход на старший тариф", "Абоненты, упирающиеся в скорость тарифа "
+                     "по вечерам; звонок с предложением старшего тарифа", "speed_cap_evenings", "upsell",
+                     "home_internet", 4, "tariff", dict(zip(tariffs, ((6.0, 8.0), (7.0, 6.0), (8.0, 4.0)))),
+                     "call", 3, 30, 0.4, 1.0),
+        CampaignSpec("CMP-105", "Мобильная связь: больше гигабайт", "Абоненты, докупающие трафик каждый месяц; "
+                     "письмо о тарифе с большим пакетом", "extra_traffic_purchases", "upsell", "mobile", 4,
+                     "tariff", dict(zip(tariffs, ((7.0, 5.0), (7.0, 4.0), (8.0, 3.0)))), "email", 5, 21, 0.4, 1.0),
+        CampaignSpec("CMP-106", "Умный дом: письмо", "Абоненты с арендой роутера Mesh и без умного дома; письмо "
+                     "о стартовом комплекте", "mesh_router_no_smart_home", "cross_sell", "smart_home", None,
+                     "tenure", dict(zip(tenure, ((4.0, 4.0), (4.0, 3.0), (3.5, 2.0), (3.0, 1.5)))), "email", 8, 28,
+                     0.3, 0.35),
+    )
+
+
+@dataclass(frozen=True)
+class CampaignParams:
+    """The campaign module of seed 003 (`generate/campaigns.py`): upsell and cross-sell campaigns over the
+    subscriber base, over a span of their own ending at the run's last day, and the contracts they cause in
+    billing. The planted truth (`truth/mkt_planted.json`) records every segment's baseline and uplift."""
+
+    weeks: int = 14                         # the span, ending at the end of the run's last day (Moscow)
+    baseline_rise_per_30d: float = 0.35     # the baseline conversion grows by this share every 30 days
+    campaigns: tuple[CampaignSpec, ...] = field(default_factory=_default_campaigns)
+    uplift_spread_sd: float = 0.7           # members' own uplift: the segment's times a lognormal of this sd
+    score_noise_sd: float = 0.6             # the priority score: log of the member's uplift plus this noise
+    delivered_share: dict[str, float] = field(default_factory=lambda: {
+        "call": 0.62, "sms": 0.95, "email": 0.88, "push": 0.8})
+    call_retries: int = 2                   # calls not answered are tried again, up to this many more times
+    second_contract_share: float = 0.05     # cross-sell converters who open a second account in the window
+    # Planted defects (counts, SOURCES.md "crm — campaign exports")
+    both_groups_members: int = 4            # customers listed in both groups of a campaign
+    contacted_control_members: int = 5      # control members who got a communication all the same
+    unknown_members: int = 6                # members whose customer_id billing does not know
+
+
+@dataclass(frozen=True)
 class SimParams:
     """Realism parameters. Shares are fractions of contacts (or rows) unless the name says otherwise."""
 
@@ -188,3 +264,5 @@ class SimParams:
     saas: SaasParams = field(default_factory=SaasParams)
     # The installation monitoring of seed 002 (smart group): its own world and span
     smart: SmartParams = field(default_factory=SmartParams)
+    # The campaign module of seed 003 (crm group): campaigns over the subscriber base, contracts in billing
+    campaigns: CampaignParams = field(default_factory=CampaignParams)

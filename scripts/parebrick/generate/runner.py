@@ -14,6 +14,8 @@ Output layout under `--out DIR`:
   DIR/truth/smart_alerts.csv, v_smart_usage_daily.csv, v_smart_installations.csv   the installation monitoring
         (smart_truth.py), with smart_installations.csv (every registry version in force), smart_defects.csv,
         smart_online.csv (the online accesses, never a password) and smart_planted.json
+  DIR/truth/mkt_campaign_results.csv, mkt_campaign_members.csv, mkt_planted.json   the CRM's campaigns of
+        seed 003 (campaign_truth.py): counts per campaign × segment, every member, what was planted
   DIR/omnichat/chats.jsonl                    every version of every chat, served by `parebrick omnichat-api`
   DIR/manifest.json                           arguments (with the groups written), files, planted defects
 `RunSpec.groups` (`--groups`) writes some groups only. The simulation is the same whatever is written, so a
@@ -35,7 +37,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from parebrick.generate import funnel, saas_truth, smart_truth, truth
+from parebrick.generate import campaign_truth, funnel, saas_truth, smart_truth, truth
 from parebrick.generate.csvout import Inbox, ts_ms
 from parebrick.generate.delivery import Defects, Delivered, Extract, deliver
 from parebrick.generate.groups import SourceGroup, selected
@@ -61,6 +63,9 @@ SMART_TRUTH_FILES = {"v_smart_alerts": "truth/smart_alerts.csv", "v_smart_usage_
                      "v_smart_installations": "truth/v_smart_installations.csv",
                      "installations": "truth/smart_installations.csv", "defects": "truth/smart_defects.csv",
                      "online": "truth/smart_online.csv", "planted": "truth/smart_planted.json"}
+# The campaigns' truth (campaign_truth.py): results per campaign × segment, every member, what was planted.
+MKT_TRUTH_FILES = {"mkt_campaign_results": "truth/mkt_campaign_results.csv",
+                   "mkt_campaign_members": "truth/mkt_campaign_members.csv", "mkt_planted": "truth/mkt_planted.json"}
 TRUTH_README = "truth/README.md"
 
 
@@ -112,7 +117,7 @@ def write_truth(sim: Simulation, out: Path) -> None:
     saas = saas_truth.compute(sim.saas)
     frames = {"v_cc_service_daily": sim.truth.service_daily(dicts.services, dicts.territories),
               "v_crm_cms_reconciliation_daily": sim.truth.reconciliation(dicts.services),
-              "v_appeal_funnel_monthly": sim.funnel.frame(),
+              "v_appeal_funnel_monthly": sim.funnel.frame(sim.billed_accounts),
               "v_saas_churn_monthly": saas.churn_monthly, "v_saas_companies": saas.companies}
     for view, frame in frames.items():
         frame.to_csv(out / TRUTH_FILES[view], index=False, lineterminator="\n")
@@ -125,6 +130,7 @@ def write_truth(sim: Simulation, out: Path) -> None:
     (out / SAAS_TRUTH_FILES["planted_effects"]).write_text(json.dumps(effects, ensure_ascii=False, indent=1) + "\n",
                                                            encoding="utf-8")
     write_smart_truth(sim, out)
+    write_campaign_truth(sim, out)
     (out / TRUTH_README).write_text(truth_readme(), encoding="utf-8")
 
 
@@ -139,6 +145,17 @@ def write_smart_truth(sim: Simulation, out: Path) -> None:
         frame.to_csv(out / SMART_TRUTH_FILES[name], index=False, lineterminator="\n")
     (out / SMART_TRUTH_FILES["planted"]).write_text(
         json.dumps(smart_truth.planted(sim.smart, smart.as_of), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8")
+
+
+def write_campaign_truth(sim: Simulation, out: Path) -> None:
+    """The campaigns' truth files (MKT_TRUTH_FILES)."""
+    c = sim.campaigns
+    for name, frame in (("mkt_campaign_results", campaign_truth.results(c)),
+                        ("mkt_campaign_members", campaign_truth.members(c))):
+        frame.to_csv(out / MKT_TRUTH_FILES[name], index=False, lineterminator="\n")
+    (out / MKT_TRUTH_FILES["mkt_planted"]).write_text(
+        json.dumps(campaign_truth.planted(c, sim.params.campaigns), ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8")
 
 
@@ -160,6 +177,7 @@ def write_manifest(spec: RunSpec, sim: Simulation, groups: list[SourceGroup], in
         "rejected_files": defects.rejected_files,
         "truth": {**TRUTH_FILES, **{f"saas_{k}": v for k, v in SAAS_TRUTH_FILES.items()},
                   **{k if k.startswith("v_") else f"smart_{k}": v for k, v in SMART_TRUTH_FILES.items()},
+                  **MKT_TRUTH_FILES,
                   "definitions": TRUTH_README,
                   "rounding": "means and percentages rounded to 6 decimals; empty = NULL"},
         "files": inbox.files,
@@ -181,7 +199,8 @@ def truth_readme() -> str:
             "\n## v_appeal_funnel_monthly\n\n" + _dedent(funnel.__doc__) +
             "\n## v_saas_churn_monthly, v_saas_companies (and saas_*.csv)\n\n" + _dedent(saas_truth.__doc__) +
             "\n## smart_alerts, v_smart_usage_daily, v_smart_installations (and smart_*)\n\n" +
-            _dedent(smart_truth.__doc__) + "\n" + smart_truth.FILES_DOC)
+            _dedent(smart_truth.__doc__) + "\n" + smart_truth.FILES_DOC +
+            "\n## mkt_campaign_results, mkt_campaign_members, mkt_planted.json\n\n" + _dedent(campaign_truth.__doc__))
 
 
 def _dedent(doc: str | None) -> str:

@@ -16,8 +16,8 @@ from functools import cached_property
 
 import numpy as np
 
-from parebrick.generate import (calls, chats, crm, customers, dictionaries, funnel, monitoring, subscriptions, uccx,
-                                workforce)
+from parebrick.generate import (calls, campaigns, chats, crm, customers, dictionaries, funnel, monitoring,
+                                subscriptions, uccx, workforce)
 from parebrick.generate.params import RunSpec, SimParams
 from parebrick.generate.rng import stream
 from parebrick.generate.truth import Truth
@@ -84,6 +84,19 @@ class Simulation:
         last_day = (self.spec.start_date - dictionaries.EPOCH_DATE).days + self.spec.days - 1
         return monitoring.simulate(dictionaries.load_smart_cabinets(self.spec.seeds_dir), self.dicts.calendar,
                                    self.params.smart, self.spec.seed, last_day)
+
+    @cached_property
+    def campaigns(self) -> campaigns.Campaigns:
+        """The CRM's campaigns of seed 003 over the subscriber base (their span ends at the run's last day),
+        drawn on first use from their own `campaign-*` streams: the contact center's draws never depend on them.
+        Their contracts are billing's (`billed_accounts`, groups/brm.py)."""
+        last_day = self.start_day + self.spec.days - 1
+        return campaigns.simulate(self.accounts, self.dicts.products, self.params.campaigns, self.spec.seed, last_day)
+
+    @cached_property
+    def billed_accounts(self) -> customers.Accounts:
+        """Every account billing delivers: the subscriber base and the accounts campaign contracts opened."""
+        return customers.concat(self.accounts, self.campaigns.new_accounts)
 
     def days(self) -> Iterator[SimDay]:
         """Simulate the local days in order; each is added to the truth before it is handed on."""

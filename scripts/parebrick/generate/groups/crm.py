@@ -6,6 +6,8 @@ the CRM's ten-digit, zero-padded numbers (`crm.appeal_number`); run ids are plai
 history: an appeal resolved later is exported first still open and again, with its final status, in the file
 of the day it was resolved (the latest file wins). Delivery defects: one day's appeals file is sent twice and
 another gets corrupted extra copies of appeals that are also delivered intact.
+The CRM's campaign module (campaigns, members, communications) is exported by the same system in the same
+dialect, once for the campaigns' span (groups/campaigns.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from parebrick.generate import crm, uccx
 from parebrick.generate.csvout import table_of
 from parebrick.generate.delivery import (DUPLICATE_FILE_DAY, MALFORMED_DAY, Defect, Delivered, Dialect, Extract,
                                          day_stamp, resend)
+from parebrick.generate.groups import campaigns
 from parebrick.generate.groups.base import ExtractDays, SourceGroup
 from parebrick.generate.rng import stream
 from parebrick.generate.simulation import HOUR_SEC, SimDay, Simulation
@@ -60,6 +63,9 @@ class CrmGroup(SourceGroup):
 
     def last_day_extracts(self) -> Iterator[Extract]:
         return self._extracts(self.pending.complete())
+
+    def period_extracts(self) -> Iterator[Extract]:
+        return campaigns.extracts(self.sim.campaigns, self.name, CRM_DIALECT)
 
     def _hold_appeals(self, day: SimDay) -> None:
         """Hold the day's appeals for the file of the day they were created. A share of those resolved more
