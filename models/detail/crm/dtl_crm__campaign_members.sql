@@ -31,6 +31,8 @@ member_windows as (
         members.priority as priority,
         members.assigned_at as assigned_at,
         members.is_in_both_groups as is_in_both_groups,
+        campaigns.campaign_name as campaign_name,
+        campaigns.channel as channel,
         campaigns.offer_product_code as offer_product_code,
         campaigns.offer_tariff_code as offer_tariff_code,
         campaigns.response_window_days as response_window_days,
@@ -155,25 +157,29 @@ final as (
         w.campaign_id as campaign_id,
         w.customer_id as customer_id,
         w.segment_code as segment_code,
+        w.campaign_name as campaign_name,
+        w.offer_product_code as offer_product_code,
+        w.offer_tariff_code as offer_tariff_code,
+        w.channel as channel,
         w.member_group as member_group,
         w.priority as priority,
         w.assigned_at as assigned_at,
         w.window_start as window_start,
         w.window_end as window_end,
         w.pre_period_start as pre_period_start,
+        w.is_in_both_groups as is_in_both_groups,
         cast(ifNull(conversions.window_contracts, 0) > 0 as Bool) as is_converted,
-        if(ifNull(conversions.window_contracts, 0) > 0, conversions.first_contract_date, null) as converted_on,
-        ifNull(conversions.window_contracts, 0) as window_contracts,
         cast(ifNull(conversions.pre_period_contracts, 0) > 0 as Bool) as is_pre_converted,
-        ifNull(member_communications.communications, 0) as communications,
         cast(ifNull(member_communications.delivered_communications, 0) > 0 as Bool) as is_delivered,
         cast(ifNull(member_communications.agreed_communications, 0) > 0 as Bool) as is_agreed,
         cast(billing_customers.customer_id is not null as Bool) as is_known_to_billing,
-        w.is_in_both_groups as is_in_both_groups,
         cast(
             w.member_group = 'control' and not w.is_in_both_groups
             and ifNull(member_communications.communications, 0) > 0 as Bool
-        ) as is_contacted_control
+        ) as is_contacted_control,
+        if(ifNull(conversions.window_contracts, 0) > 0, conversions.first_contract_date, null) as converted_on,
+        ifNull(conversions.window_contracts, 0) as window_contracts,
+        ifNull(member_communications.communications, 0) as communications
     from member_windows as w
     left join conversions
         on w.campaign_id = conversions.campaign_id and w.customer_id = conversions.customer_id

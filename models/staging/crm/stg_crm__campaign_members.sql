@@ -7,13 +7,13 @@ with source as (
 -- later extract that moves a member to the other group is a correction, not a conflict.
 listings as (
     select
-        campaign_id,
-        customer_id,
-        _batch_id,
-        uniqExact(`group`) as groups_listed
-    from {{ source('crm', 'campaign_members') }}
-    where _batch_id in (select batch_id from {{ source('loader', 'committed_batches') }})
-    group by campaign_id, customer_id, _batch_id
+        listed.campaign_id as campaign_id,
+        listed.customer_id as customer_id,
+        listed._batch_id as _batch_id,
+        uniqExact(listed.group) as groups_listed
+    from {{ source('crm', 'campaign_members') }} as listed
+    where listed._batch_id in (select committed.batch_id from {{ source('loader', 'committed_batches') }} as committed)
+    group by listed.campaign_id, listed.customer_id, listed._batch_id
 ),
 
 renamed as (
@@ -21,7 +21,7 @@ renamed as (
         source.campaign_id as campaign_id,
         source.customer_id as customer_id,
         source.segment_code as segment_code,
-        source.`group` as member_group,
+        source.group as member_group,
         source.priority as priority,
         source.assigned_at as assigned_at,
         cast(listings.groups_listed > 1 as Bool) as is_in_both_groups,
