@@ -26,6 +26,10 @@ BIN = Path(sys.executable).parent
 # What the saas models need (the saas golden tests): the published views and everything upstream, plus the
 # dictionary a staging test relates to (dim_saas_roles); the other groups are not generated and not built.
 SAAS_SELECT = ("--select", "+path:models/view/saas", "dim_saas_roles")
+# What the campaign views need (their golden test): the views and everything upstream, plus the products
+# dictionary the staging tests relate to; with cautious selection a test runs only when all its parents are
+# built, so the tests of the crm and brm models these views do not read are left out.
+MKT_SELECT = ("--select", "+path:models/view/mkt", "dim_products", "--indirect-selection", "cautious")
 
 
 @dataclass
