@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO, SAAS_SELECT, SMART_SELECT, Completed, Warehouse, run_tool
+from support import MKT_SELECT, REPO, SAAS_SELECT, SMART_SELECT, Completed, Warehouse, run_tool
 
 # The sample every warehouse-reading test shares: small enough to build in a few minutes, big enough that
 # every service, territory and planted defect occurs (the golden tests check its every published row).
@@ -84,4 +84,24 @@ def smart_warehouse(smart_extracts: Path, tmp_path_factory: pytest.TempPathFacto
     warehouse.run("parebrick", "load", "--inbox", str(smart_extracts / "inbox"), "--target", warehouse.target,
                   "--quiet", "--expected-rejections", str(smart_extracts / "manifest.json"))
     warehouse.dbt("build", *SMART_SELECT)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def campaign_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The crm and brm landing zone of the shared sample's size, with the campaigns' truth (the campaigns span
+    their own weeks whatever --days says; billing holds their contracts)."""
+    out = tmp_path_factory.mktemp("campaign_sample") / "sample"
+    result = run_tool(["parebrick", "generate", "--out", str(out), "--days", str(SAMPLE_DAYS), "--calls-per-day",
+                       str(SAMPLE_CALLS_PER_DAY), "--groups", "crm,brm"], cwd=REPO)
+    assert result.returncode == 0, result.output[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def campaign_warehouse(campaign_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The crm and brm extracts loaded and the campaign models built on a throwaway embedded warehouse."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("campaign_warehouse"), REPO)
+    warehouse.load(campaign_extracts / "inbox")
+    warehouse.dbt("build", *MKT_SELECT)
     return warehouse

@@ -31,6 +31,10 @@ SAAS_SELECT = ("--select", "+path:models/view/saas", "dim_saas_roles")
 # What the smart models need (the smart golden tests, the alerts demo test): the published views, the details
 # and everything upstream, plus the cabinets' dictionary.
 SMART_SELECT = ("--select", "+path:models/view/smart", "+path:models/detail/smart", "dim_smart_cabinets")
+# What the campaign views need (their golden test): the views and everything upstream, plus the products
+# dictionary the staging tests relate to; with cautious selection a test runs only when all its parents are
+# built, so the tests of the crm and brm models these views do not read are left out.
+MKT_SELECT = ("--select", "+path:models/view/mkt", "dim_products", "--indirect-selection", "cautious")
 
 
 @dataclass

@@ -31,6 +31,16 @@ WHERE is_complete_month
 ORDER BY report_month DESC
 LIMIT 1
 """
+# The campaigns' headline: the best segment to offer a product to next (v_mkt_segment_priority: ranked only where
+# the uplift's p-value is below var('mkt_alpha')), the most incremental contracts per 1000 members first.
+SEGMENT_PRIORITY_VIEW = "v_mkt_segment_priority"
+_SEGMENT_SQL = """
+SELECT offer_product_code, segment_code, uplift_pp, uplift_ci_low_pp, uplift_ci_high_pp, incremental_per_1000
+FROM {database:Identifier}.{view:Identifier}
+WHERE priority_rank IS NOT NULL
+ORDER BY incremental_per_1000 DESC, offer_product_code, segment_code
+LIMIT 1
+"""
 _INVENTORY_SQL = """
 SELECT database,
        countIf(NOT (engine LIKE '%View')) AS tables,
@@ -67,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         rows = client.query(_INVENTORY_SQL, parameters={"databases": databases}).result_rows
         days = _query_if_view_exists(client, views_database, NATIONAL_DAILY_VIEW, _DAILY_SQL)
         saas_months = _query_if_view_exists(client, views_database, SAAS_TOTAL_VIEW, _SAAS_SQL)
+        segments = _query_if_view_exists(client, views_database, SEGMENT_PRIORITY_VIEW, _SEGMENT_SQL)
     finally:
         client.close()
     found = {database: (tables, views, table_rows) for database, tables, views, table_rows in rows}
@@ -102,6 +113,15 @@ def run(args: argparse.Namespace) -> int:
             highlight=False,
             soft_wrap=True,  # one line whatever the terminal's width: scripts and tests read it whole
         )
+    if segments:
+        offer, segment, uplift_pp, low_pp, high_pp, per_1000 = segments[0]
+        console.print(
+            f"Campaigns, best segment {offer} × {segment}: uplift {_points(uplift_pp)} "
+            f"(95 % interval {_points(low_pp)} to {_points(high_pp)}), "
+            f"{per_1000:.1f} incremental contracts per 1000 members",
+            highlight=False,
+            soft_wrap=True,
+        )
     return 0
 
 
@@ -121,3 +141,8 @@ def _count(value: int) -> str:
 def _percent(value: float | None) -> str:
     """A published rate: NULL (no denominator, as the pct macro gives) is no number."""
     return "n/a" if value is None else f"{value:.1f} %"
+
+
+def _points(value: float) -> str:
+    """A difference of two rates in percentage points, with its sign (an uplift can be negative)."""
+    return f"{value:+.1f} pp"
