@@ -15,14 +15,13 @@ campaign line is that view's best segment.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
 from pathlib import Path
 
 import pytest
-from support import Warehouse, assert_view_equals_truth
+from support import Warehouse, assert_view_equals_truth, read_truth
 
 TOLERANCE = 1e-4
 ALPHA = 0.05                        # var('mkt_alpha')
@@ -45,8 +44,7 @@ PRIORITY_COLUMNS = ("offer_product_code", "segment_code", "campaigns", "members"
 
 
 def truth_rows(extracts: Path) -> list[dict[str, str]]:
-    with (extracts / "truth" / "mkt_campaign_results.csv").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return read_truth(extracts / "truth" / "mkt_campaign_results.csv")
 
 
 def planted(extracts: Path) -> dict:
