@@ -10,7 +10,8 @@ v_mkt_campaign_results must equal truth/mkt_campaign_results.csv on every campai
 statistics to a small tolerance (the truth rounds them to 6 decimals). The planted uplift must fall inside the
 95 % interval for at least 90 % of the rows, and the campaign planted without an effect must not be
 significant. v_mkt_segment_priority is recomputed in Python from the truth's counts, and `parebrick summary`'s
-campaign line is that view's best segment.
+campaign line is that view's best segment. v_mkt_campaign_members holds exactly the truth's members less those
+listed in both groups (truth/mkt_campaign_members.csv), each with its segment, group, priority and conversions.
 """
 
 from __future__ import annotations
@@ -76,6 +77,27 @@ def test_every_campaign_segment_equals_the_truth(campaign_warehouse, campaign_ex
     assert len(rows) == len(truth)
     assert_view_equals_truth(truth, names, rows, GRAIN, GRAIN + LABELS + COUNTS + DEFECTS, STATISTICS, as_text,
                              TOLERANCE)
+
+
+def test_the_members_view_holds_the_counted_members_of_the_truth(campaign_warehouse, campaign_extracts):
+    """Counts per campaign × group equal the truth's, and so does every member's segment, group, priority and
+    conversion in the window and the pre-period; customers listed in both groups are not members."""
+    truth = [row for row in read_truth(campaign_extracts / "truth" / "mkt_campaign_members.csv")
+             if row["both_groups"] == "0"]
+    _, rows = campaign_warehouse.rows(
+        "SELECT campaign_id, customer_id, segment_code, member_group, priority, is_converted, is_pre_converted "
+        "FROM views.v_mkt_campaign_members")
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        counts[(row[0], row[3])] = counts.get((row[0], row[3]), 0) + 1
+    expected: dict[tuple[str, str], int] = {}
+    for row in truth:
+        expected[(row["campaign_id"], row["group"])] = expected.get((row["campaign_id"], row["group"]), 0) + 1
+    assert counts == expected
+    got = {(r[0], r[1]): (r[2], r[3], r[4], int(r[5]), int(r[6])) for r in rows}
+    want = {(r["campaign_id"], r["customer_id"]): (r["segment_code"], r["group"], int(r["priority"]),
+                                                   int(r["converted"]), int(r["pre_converted"])) for r in truth}
+    assert got == want
 
 
 def test_the_defects_are_the_planted_ones(results, campaign_extracts):
