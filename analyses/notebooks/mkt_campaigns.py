@@ -205,7 +205,8 @@ qini.set_index("campaign_id").style.format(
 # %% [markdown]
 # `random_low` … `random_high`: the central 95 % of the random orders' coefficients, how far chance alone moves
 # it; `depth_share`: the share of the campaign's incremental contracts its first `depth` of members by priority
-# hold (undefined when the campaign has none).
+# hold (undefined when the campaign has none, and meaningless when its Q(N) cannot be told from 0: a share of
+# almost nothing).
 #
 # ## The segments to target next, and why
 #

@@ -19,7 +19,7 @@ def test_every_notebook_runs_and_is_written_with_its_plots(executed_analyses) ->
     result, out = executed_analyses
     assert result.returncode == 0, result.output[-5000:]
     notebooks = discover(REPO)
-    assert {n.name for n in notebooks} >= {"cc_methods", "cc_scorecard"}
+    assert {n.name for n in notebooks} >= {"cc_methods", "cc_scorecard", "mkt_campaigns"}
     for notebook in notebooks:
         page = (out / f"{notebook.name}.html").read_text(encoding="utf-8")
         assert f"<title>{notebook.title}</title>" in page
@@ -28,6 +28,21 @@ def test_every_notebook_runs_and_is_written_with_its_plots(executed_analyses) ->
         assert plots >= 2, f"{notebook.name}: {plots} plots in its page"
         # the page is complete offline: no script or style fetched from elsewhere
         assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', page), notebook.name
+
+
+def test_the_campaign_notebook_runs_on_the_campaign_warehouse(campaign_warehouse) -> None:
+    """The campaign notebook alone, on the warehouse of the campaign golden tests (crm and brm only): its own
+    checks pass (the members against the results, Python against SQL), its plots are drawn, and its
+    recommendations are printed."""
+    out = campaign_warehouse.root / "analyses"
+    result = campaign_warehouse.run("parebrick", "analyses", "mkt_campaigns", "--target", campaign_warehouse.target,
+                                    "--out", str(out), ok=False)
+    assert result.returncode == 0, result.output[-5000:]
+    page = (out / "mkt_campaigns.html").read_text(encoding="utf-8")
+    assert "Traceback" not in page
+    assert page.count('src="data:image/png;base64,') >= 4      # forest, before/after, Qini curves, priority
+    assert "checked: " in page and "equal the view's to 1e-09" in page
+    assert "1. Offer " in page and "in priority order" in page
 
 
 def test_a_failing_cell_fails_the_run_in_one_line_and_keeps_the_page(tmp_path: Path) -> None:

@@ -127,9 +127,10 @@ def recommendations(results: pd.DataFrame, priority: pd.DataFrame, qini: pd.Data
     with_effect = set(results.loc[results["is_significant"].astype(bool), "campaign_id"])
     for row in qini.itertuples():
         if row.p_value < alpha and row.qini_coefficient > 0:
-            out.append(f"Contact {row.campaign_id}'s members in priority order: the first {100 * row.depth:.0f} % hold "
-                       f"{100 * row.depth_share:.0f} % of its {row.incremental_contracts:.0f} incremental contracts (Qini "
-                       f"coefficient {row.qini_coefficient:+.2f} pp, p = {row.p_value:.3f} against random order).")
+            out.append(f"Contact {row.campaign_id}'s members in priority order: the first {100 * row.depth:.0f} % "
+                       f"hold {100 * row.depth_share:.0f} % of its {row.incremental_contracts:.0f} incremental "
+                       f"contracts (Qini coefficient {row.qini_coefficient:+.2f} pp, p = {row.p_value:.3f} against "
+                       "random order).")
         elif row.campaign_id in with_effect:
             out.append(f"{row.campaign_id}'s priority ranks its members no better than chance (Qini coefficient "
                        f"{row.qini_coefficient:+.2f} pp, p = {row.p_value:.2f}) although the campaign has an "

@@ -135,6 +135,9 @@ def qini_test(priority: np.ndarray | pd.Series, is_target: np.ndarray | pd.Serie
     ranking among them, so it is never 0."""
     priority = np.asarray(priority)
     target, converted = np.asarray(is_target, dtype=bool), np.asarray(is_converted, dtype=bool)
+    # one canonical order of the members, so the shuffles (and p) do not depend on the order rows were read in
+    canonical = np.lexsort((converted, target, priority))
+    priority, target, converted = priority[canonical], target[canonical], converted[canonical]
     observed = qini_coefficient(_qini_points(priority, target, converted))
     rng = np.random.default_rng(seed)
     null = np.array([qini_coefficient(_qini_points(rng.permutation(priority), target, converted))
