@@ -11,27 +11,24 @@
             {%- set columns = [] -%}
             {%- for column in node.columns.values() -%}
                 {%- do columns.append(adapter.quote(column.name) ~ ' ' ~ column.data_type
-                    ~ ' comment ' ~ _audit_literal(column.description)) -%}
+                    ~ ' comment ' ~ audit_literal(column.description)) -%}
             {%- endfor -%}
             {%- set order_by = [] -%}
             {%- for name in node.meta.order_by -%}
                 {%- do order_by.append(adapter.quote(name)) -%}
             {%- endfor -%}
-            {%- set ddl -%}
-                create table if not exists {{ adapter.quote(node.schema) }}.{{ adapter.quote(node.identifier) }} (
-                    {{ columns | join(',\n') }}
-                )
-                engine = MergeTree
-                order by ({{ order_by | join(', ') }})
-                comment {{ _audit_literal(node.description) }}
-            {%- endset -%}
-            {%- do run_query(ddl) -%}
+            {%- do run_query(
+                'create table if not exists ' ~ adapter.quote(node.schema) ~ '.' ~ adapter.quote(node.identifier)
+                ~ ' (' ~ columns | join(', ') ~ ') engine = MergeTree order by (' ~ order_by | join(', ') ~ ')'
+                ~ ' comment ' ~ audit_literal(node.description)
+            ) -%}
         {%- endfor -%}
     {%- endif -%}
-    select 1
+    {%- do return('select 1') -%}
 {%- endmacro %}
 
 
-{% macro _audit_literal(text) -%}
-    '{{ text | replace("\\", "\\\\") | replace("'", "\\'") }}'
+{#- A ClickHouse string literal of a description (DDL takes no query parameters). -#}
+{% macro audit_literal(text) -%}
+    {%- do return("'" ~ (text | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'") -%}
 {%- endmacro %}

@@ -61,7 +61,8 @@ def node_results(run_id: str, document: dict[str, Any]) -> Artifact:
     rows, problems = [], []
     for result in document.get("results", []):
         unique_id = result["unique_id"]
-        resource_type, name = unique_id.split(".", 1)[0], unique_id.rsplit(".", 1)[-1]
+        # <type>.<package>.<name>[.<hash of a test>]
+        resource_type, name = unique_id.split(".")[0], unique_id.split(".")[2]
         started, completed = _timing(result)
         failures = result.get("failures")
         rows.append([run_id, meta["invocation_id"], unique_id, resource_type, name, result["status"],
