@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from parebrick.daily.artifacts import Artifact
     from parebrick.daily.runner import Run
 
 SLOWEST = 5
@@ -37,7 +38,7 @@ def render(run: Run, exit_code: int) -> str:
     return "\n".join(lines)
 
 
-def _slowest(artifact) -> list[str]:
+def _slowest(artifact: Artifact) -> list[str]:
     names = artifact.names
     models = [row for row in artifact.rows if row[names.index("resource_type")] == "model"]
     models.sort(key=lambda row: row[names.index("seconds")], reverse=True)

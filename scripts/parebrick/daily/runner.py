@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
@@ -52,7 +53,7 @@ class Outcome:
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
 
-    def row(self, run_id: str) -> dict:
+    def row(self, run_id: str) -> dict[str, Any]:
         return {**self.__dict__, "run_id": run_id, "seconds": self.seconds}
 
 
@@ -153,7 +154,7 @@ class Run:
         return self.failed.step if self.failed is not None else ("record" if self.unrecorded else "")
 
     def event(self, status: str, exit_code: int | None, finished: datetime | None,
-              notified: bool = False) -> dict:
+              notified: bool = False) -> dict[str, Any]:
         return {"run_id": self.run_id, "status": status, "target": self.target.name,
                 "steps": [step.name for step in self.steps] + [REPORT], "failed_step": self.failed_step,
                 "exit_code": exit_code, "oncall_notified": notified, "host": socket.gethostname(),
