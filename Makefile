@@ -82,6 +82,24 @@ send-sample-alerts: setup
 	PAREBRICK_SMTP_FROM=monitoring@parebrick.example PAREBRICK_SMTP_USER= PAREBRICK_SMTP_PASSWORD= \
 	$(PAREBRICK) alerts send --target $(TARGET) --as-of-sample $(SAMPLE)/manifest.json
 
+# The daily batch on the sample, every step as production runs it (README, "The daily batch"): the chats from
+# the Omnichat API double, the alerts and any on-call notice to the SMTP sink's Maildir ($(SAMPLE)/mailbox).
+.PHONY: daily
+daily: setup $(SAMPLE)/manifest.json ## run the daily batch (parebrick daily) on the sample, with the API double and the SMTP sink
+	@export OMNICHAT_TOKEN=$$($(BIN)/python -c "import secrets; print(secrets.token_hex(16))"); \
+	: >$(SAMPLE)/smtp-sink.log; \
+	$(PAREBRICK) omnichat-api --data $(SAMPLE) --port $(OMNICHAT_PORT) 2>$(SAMPLE)/omnichat-api.log & server=$$!; \
+	$(PAREBRICK) smtp-sink --port $(SMTP_SINK_PORT) --mailbox $(SAMPLE)/mailbox >>$(SAMPLE)/smtp-sink.log 2>&1 & sink=$$!; \
+	trap 'kill $$server $$sink 2>/dev/null; wait $$sink' EXIT; \
+	for attempt in $$(seq 300); do (echo > /dev/tcp/127.0.0.1/$(OMNICHAT_PORT)) 2>/dev/null && \
+	  grep -q '^smtp-sink: accepting' $(SAMPLE)/smtp-sink.log && break; sleep 0.1; done; \
+	grep -q '^smtp-sink: accepting' $(SAMPLE)/smtp-sink.log || { cat $(SAMPLE)/smtp-sink.log >&2; exit 1; }; \
+	OMNICHAT_BASE_URL=http://127.0.0.1:$(OMNICHAT_PORT) PAREBRICK_ONCALL_EMAIL=oncall@parebrick.example \
+	PAREBRICK_SMTP_HOST=127.0.0.1 PAREBRICK_SMTP_PORT=$(SMTP_SINK_PORT) PAREBRICK_SMTP_STARTTLS=off \
+	PAREBRICK_SMTP_FROM=monitoring@parebrick.example PAREBRICK_SMTP_USER= PAREBRICK_SMTP_PASSWORD= \
+	$(PAREBRICK) daily --target $(TARGET) --profiles-dir $(PROFILES_DIR) --inbox $(SAMPLE)/inbox \
+	  --sample $(SAMPLE)/manifest.json
+
 $(SAMPLE)/manifest.json: | setup
 	$(PAREBRICK) generate --out $(SAMPLE) --days $(SAMPLE_DAYS) --calls-per-day $(SAMPLE_CALLS_PER_DAY)
 

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parebrick.commands.access",
     "parebrick.commands.smtp_sink",
     "parebrick.commands.backup",
+    "parebrick.commands.daily",
 )
 
 
