@@ -6,8 +6,11 @@
     same declaration.
 -#}
 {% macro create_audit_tables() -%}
-    {%- if execute -%}
+    {#- Only where hooks run: `dbt docs generate` and `dbt compile` render the hook without running the ones
+        before it, so the database may not exist yet and nothing should be created by them. -#}
+    {%- if execute and flags.WHICH in ('build', 'run', 'test', 'seed', 'snapshot') -%}
         {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', 'audit') -%}
+            {%- do run_query('create database if not exists ' ~ adapter.quote(node.schema)) -%}
             {%- set columns = [] -%}
             {%- for column in node.columns.values() -%}
                 {%- do columns.append(adapter.quote(column.name) ~ ' ' ~ column.data_type

@@ -3,8 +3,8 @@
 Daily extracts carry their day in the file name (`ContactCallDetail_20250114.csv`, `appeals_20250114.csv`).
 The day of the last call-detail extract is the one held back, with every daily extract of that day or later
 (appeals resolved late are re-sent after the calls end). Weekly and monthly files (schedules, forecasts,
-charges) carry no day, and dictionary snapshots (agents, queues, staff) are full copies that the earlier
-days need too: both go with the first part.
+charges) carry no day, and dictionary snapshots (agents, queues, staff, the CRM's campaigns, named for the
+day they were exported) are full copies that the earlier days need too: both go with the first part.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ _DAY = re.compile(r"_(\d{8})(?:_[a-z]+)?$")
 _EXTRACT_SUFFIXES = (".csv", ".gz")
 _CALLS = Path("cms") / "uccx_contact_call_detail"
 _DICTIONARY_SNAPSHOTS = {Path("cms") / "uccx_resource", Path("cms") / "uccx_contact_service_queue",
-                         Path("wfm") / "staff"}
+                         Path("wfm") / "staff", Path("crm") / "campaigns"}
 
 
 def extract_day(path: Path) -> str | None:
