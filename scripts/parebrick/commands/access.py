@@ -9,6 +9,7 @@ The embedded engine has no users: there each says so in one line.
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from clickhouse_connect.driver.exceptions import ClickHouseError
 from rich.console import Console
 
-from parebrick.commands.common import open_target, root_cause
+from parebrick.commands.common import open_target, print_plain, root_cause
 
 if TYPE_CHECKING:
     from clickhouse_connect.driver.client import Client
@@ -75,8 +76,7 @@ def run_row_policies(args: argparse.Namespace) -> int:
 
     console = Console(width=max(Console().width, 100))
 
-    def say(text: str) -> None:
-        console.print(text, highlight=False, soft_wrap=True, markup=False)
+    say = partial(print_plain, console)
 
     try:
         target = load_target(args.target)
@@ -105,12 +105,6 @@ def run_row_policies(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say(console: Console) -> Callable[[str], None]:
-    def say(text: str) -> None:
-        console.print(text, highlight=False, soft_wrap=True, markup=False)
-    return say
-
-
 def run_plan(args: argparse.Namespace) -> int:
     return _planned(args, execute=False)
 
@@ -130,7 +124,7 @@ def _planned(args: argparse.Namespace, *, execute: bool) -> int:
     from parebrick.profile import ProfileError, load_target
 
     console = Console(width=max(Console().width, 100))
-    say = _say(console)
+    say = partial(print_plain, console)
     try:
         target = load_target(args.target)
         if target.is_embedded:
@@ -233,7 +227,7 @@ def run_record(args: argparse.Namespace) -> int:
     from parebrick.profile import ProfileError, load_target
 
     console = Console(width=max(Console().width, 100))
-    say = _say(console)
+    say = partial(print_plain, console)
     try:
         target = load_target(args.target)
         layers = load_layers()

@@ -4,6 +4,7 @@ recipients by SMTP, recorded in the warehouse's ledger so that no rerun or crash
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from clickhouse_connect.driver.exceptions import ClickHouseError
 from rich.console import Console
 
-from parebrick.commands.common import open_target, root_cause
+from parebrick.commands.common import open_target, print_plain, root_cause
 
 if TYPE_CHECKING:
     from parebrick.alerts.compose import Message
@@ -72,8 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console(width=max(Console().width, 100))
 
-    def say(text: str) -> None:
-        console.print(text, highlight=False, soft_wrap=True, markup=False)
+    say = partial(print_plain, console)
 
     settings = None
     if not args.dry_run:

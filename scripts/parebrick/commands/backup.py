@@ -14,7 +14,7 @@ from clickhouse_connect.driver.exceptions import ClickHouseError
 from rich.console import Console
 from rich.table import Table
 
-from parebrick.commands.common import open_target, root_cause
+from parebrick.commands.common import open_target, print_plain, root_cause
 
 _TARGET_HELP = "dbt target of the parebrick profile (default: the profile's)"
 
@@ -50,10 +50,6 @@ def _console() -> Console:
     return Console(width=max(Console().width, 100))
 
 
-def _say(console: Console, text: str) -> None:
-    console.print(text, highlight=False, soft_wrap=True, markup=False)
-
-
 def _size(size: int) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if size < 1024 or unit == "GiB":
@@ -76,17 +72,17 @@ def run_create(args: argparse.Namespace) -> int:
     try:
         record = create_backup(client, target.name, destination, incremental=args.incremental)
     except (BackupError, RecordError) as exc:
-        _say(console, f"error: {exc}")
+        print_plain(console, f"error: {exc}")
         return 1
     except ClickHouseError as exc:
-        _say(console, f"error: the backup failed, nothing was recorded: {root_cause(exc)}")
+        print_plain(console, f"error: the backup failed, nothing was recorded: {root_cause(exc)}")
         return 1
     finally:
         client.close()
     base = f" on top of {record.base}" if record.base else ""
-    _say(console, f"backup {record.name} ({record.kind}{base}): {len(record.databases)} databases, "
-                  f"{len(record.tables)} tables, {record.rows:,} rows, {_size(record.size_bytes)} at "
-                  f"{record.destination}")
+    print_plain(console, f"backup {record.name} ({record.kind}{base}): {len(record.databases)} databases, "
+                f"{len(record.tables)} tables, {record.rows:,} rows, {_size(record.size_bytes)} at "
+                f"{record.destination}")
     return 0
 
 
@@ -100,7 +96,7 @@ def run_list(args: argparse.Namespace) -> int:
         destination = destination_of(load_target(args.target))
         records = good_backups(destination.records)
     except (ProfileError, RecordError) as exc:
-        _say(console, f"error: {exc}")
+        print_plain(console, f"error: {exc}")
         return 1
     if records:
         table = Table(title=f"good backups in {destination.records}", title_justify="left")
@@ -111,11 +107,12 @@ def run_list(args: argparse.Namespace) -> int:
                           str(len(record.tables)), f"{record.rows:,}")
         console.print(table)
     else:
-        _say(console, f"no good backups recorded in {destination.records}")
+        print_plain(console, f"no good backups recorded in {destination.records}")
     recorded = {record.name for record in records}
     for name in destination.leftovers():
         if name not in recorded:
-            _say(console, f"incomplete: {name} has no record (interrupted or failed); never restored, safe to delete")
+            print_plain(console, f"incomplete: {name} has no record (interrupted or failed); never restored, "
+                        "safe to delete")
     return 0
 
 
@@ -133,24 +130,24 @@ def run_restore(args: argparse.Namespace) -> int:
         destination = destination_of(target)
         record = find_backup(destination.records, args.name)
     except (ProfileError, RecordError) as exc:
-        _say(console, f"error: {exc}")
+        print_plain(console, f"error: {exc}")
         return 1
     try:
         client = connect(target)
     except WarehouseBusyError as exc:
-        _say(console, f"error: cannot restore {record.name}: the warehouse at {exc.path} is open in another process "
-                      "(dbt, a load, a notebook); stop it and run the restore again")
+        print_plain(console, f"error: cannot restore {record.name}: the warehouse at {exc.path} is open in another "
+                    "process (dbt, a load, a notebook); stop it and run the restore again")
         return 1
     except (ClickHouseError, OSError) as exc:
-        _say(console, f"error: cannot open the warehouse of target {target.name!r}: {root_cause(exc)}")
+        print_plain(console, f"error: cannot open the warehouse of target {target.name!r}: {root_cause(exc)}")
         return 1
     try:
         result = restore_backup(client, destination, record, replace=args.replace)
     except BackupError as exc:
-        _say(console, f"error: {exc}")
+        print_plain(console, f"error: {exc}")
         return 1
     except ClickHouseError as exc:
-        _say(console, f"error: the restore of {record.name} failed: {root_cause(exc)}")
+        print_plain(console, f"error: the restore of {record.name} failed: {root_cause(exc)}")
         return 1
     finally:
         client.close()
@@ -170,7 +167,7 @@ def run_verify(args: argparse.Namespace) -> int:
         destination = destination_of(target)
         record = find_backup(destination.records, args.name)
     except (ProfileError, RecordError) as exc:
-        _say(console, f"error: {exc}")
+        print_plain(console, f"error: {exc}")
         return 1
     scratch = tempfile.mkdtemp(prefix="parebrick-verify-") if isinstance(destination, LocalFiles) else None
     try:
@@ -187,10 +184,10 @@ def run_verify(args: argparse.Namespace) -> int:
         finally:
             client.close()
     except BackupError as exc:
-        _say(console, f"error: {exc}")
+        print_plain(console, f"error: {exc}")
         return 1
     except ClickHouseError as exc:
-        _say(console, f"error: {record.name} does not restore: {root_cause(exc)}")
+        print_plain(console, f"error: {record.name} does not restore: {root_cause(exc)}")
         return 1
     finally:
         if scratch:
@@ -202,11 +199,11 @@ def _report(console: Console, done: str, result) -> int:
     """One line when every table equals the record, else a line per difference and exit code 1."""
     record = result.record
     if result.mismatches:
-        _say(console, f"error: {record.name}: {len(result.mismatches)} of {len(record.tables)} tables differ "
-                      "from the backup's record:")
+        print_plain(console, f"error: {record.name}: {len(result.mismatches)} of {len(record.tables)} tables differ "
+                    "from the backup's record:")
         for line in result.mismatches:
-            _say(console, f"  {line}")
+            print_plain(console, f"  {line}")
         return 1
-    _say(console, f"{done} {record.name}: {len(record.tables)} tables, {record.rows:,} rows, each equal to the "
-                  "backup's record (rows and checksum)")
+    print_plain(console, f"{done} {record.name}: {len(record.tables)} tables, {record.rows:,} rows, each equal to the "
+                "backup's record (rows and checksum)")
     return 0

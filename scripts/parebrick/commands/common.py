@@ -34,3 +34,8 @@ def root_cause(exc: BaseException) -> str:
     while exc.__cause__ is not None or exc.__context__ is not None:
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def print_plain(console: Console, text: str) -> None:
+    """Print one line as given: no markup and no highlighting, so SQL, paths and addresses print as they are."""
+    console.print(text, highlight=False, soft_wrap=True, markup=False)
