@@ -224,15 +224,15 @@ all_alerts as (
 ),
 
 -- Monitoring spans: an installation listed by consecutive versions of its cabinet's registry (each in force
--- until the next) is monitored without a break; a version that does not list it ends its span.
+-- until the next) is monitored without a break; a version that does not list it ends its span. The first
+-- version has no previous valid_to (NULL: the column is Nullable) and starts the first span.
 version_breaks as (
     select
         cabinet,
         client,
         valid_from,
         valid_to,
-        lagInFrame(valid_to) over previous_version as previous_valid_to,
-        row_number() over previous_version as version_no
+        lagInFrame(valid_to) over previous_version as previous_valid_to
     from installations
     window previous_version as (
         partition by cabinet, client order by valid_from rows between 1 preceding and current row
@@ -245,7 +245,7 @@ version_spans as (
         client,
         valid_from,
         valid_to,
-        sum(toUInt32(version_no = 1 or previous_valid_to is null or previous_valid_to != valid_from))
+        sum(toUInt32(previous_valid_to is null or previous_valid_to != valid_from))
             over earlier_versions as span_no
     from version_breaks
     window earlier_versions as (
