@@ -15,6 +15,8 @@ SAMPLE_CALLS_PER_DAY ?= 20000
 OMNICHAT_PORT ?= 8765
 # The demo's SMTP sink takes the sample's alerts on this loopback port and keeps them in $(SAMPLE)/mailbox.
 SMTP_SINK_PORT ?= 8025
+# make bench-build: the histories (days) whose daily build it compares
+BENCH_DAYS ?= 30,90
 
 # dbt and the loaders read the same profile: DBT_PROFILES_DIR if you set it, else profiles.example.yml.
 ifdef DBT_PROFILES_DIR
@@ -157,5 +159,5 @@ clean: clean-warehouse ## delete the warehouse and dbt's target/ and logs/
 bench-load: setup ## benchmark the loader against ClickHouse's own CSV ingest (3-million-row call detail file)
 	$(BIN)/python -m parebrick.load.bench
 
-bench-build: setup ## benchmark a full dbt build of 90 days x 100,000 calls, then one more day incrementally
-	$(BIN)/python -m parebrick.bench.build
+bench-build: setup ## benchmark the daily build: full, one more day and an empty warehouse, at 30 and 90 days of history
+	$(BIN)/python -m parebrick.bench.build --days $(BENCH_DAYS)

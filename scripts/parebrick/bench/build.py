@@ -1,40 +1,71 @@
-"""Benchmark: a full `dbt build` of the warehouse, then one more day built incrementally.
+"""Benchmark: what the daily `dbt build` costs, and how that cost grows with the history it builds on.
 
-    python -m parebrick.bench.build [--days 90] [--calls-per-day 100000] [--data DIR] [--keep]
+    python -m parebrick.bench.build [--days 30,90] [--calls-per-day 100000] [--threads N] [--keep]
 
-Generates DAYS + 1 days of sample extracts (kept in DIR for the next run: generation is deterministic),
-loads all but the last day into a throwaway embedded warehouse, times `dbt build`, then loads the last day
-and times `dbt build` again (incremental models process only the new day and their lookback window). The
-builds are production's (`make build`): every data test, no unit tests (CI runs those). Before the full
-build, the rows of each daily file are dated as loaded on the day after their day, as a warehouse loaded
-daily holds them (`date_loads_as_delivered`).
-Prints both times and their ratio. Targets: the full build under 5 minutes on a 2-core machine, the
-incremental day within 10 % of it. A benchmark to compare runs on one machine, not a test.
+For each history of DAYS days (same daily volume, every source group), it generates DAYS + 1 days of
+extracts (kept in .data/bench-<days>x<calls> for the next run: generation is deterministic), loads all but
+the last day into a throwaway embedded warehouse, times the full `dbt build`, then loads the last day and
+times the incremental build of that one more day. Once, it times the build of an empty warehouse (raw
+tables without rows): the fixed cost of the project's nodes, below which no daily run can go.
 
-It also times `dbt build` of an empty warehouse (the raw tables exist, no rows): the fixed cost of the
-project's nodes (dbt's start, every model, test and hook), which no incremental run can go below.
+The builds are production's (`make build`): every data test, no unit tests (CI runs those). Before the full
+build, each daily file's rows are dated as loaded on the day after their day, as a warehouse loaded daily
+holds them (`date_loads_as_delivered`). Every build but the first of a target directory finds dbt's
+partial parse warm, as a daily run does; the empty build is preceded by a `dbt parse` for the same reason.
+
+What it prints, per history: the full build, the incremental day, and the incremental day's own work (its
+time above the empty build) against its linear share of the full build's work ((full - empty) / days); then
+the incremental day at the longest history against the shortest, the fixed cost per node, and the ten
+slowest nodes of the longest history's incremental day (dbt's run results). A benchmark to compare runs on
+one machine as ratios within one run, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from parebrick.bench.inbox import split_at_last_day
+from parebrick.daily.steps import PRODUCTION_BUILD_FLAGS
 from parebrick.embedded import open_client
 from parebrick.load.registry import file_tables
 from parebrick.load.schema import RAW_DATABASE
 from parebrick.load.sql import qualified
 from parebrick.profile import project_dir
 
-FULL_BUILD_TARGET_SEC = 300
-INCREMENTAL_SHARE_TARGET = 0.10
+FLAT_IN_HISTORY_TARGET = 1.2  # incremental day at the longest history / at the shortest
+OWN_WORK_TARGET = 3.0  # incremental day's own work / its linear share of the full build's work
+SLOWEST = 10
+
+
+@dataclass(frozen=True)
+class Build:
+    seconds: float
+    nodes: int
+    # (seconds, node id) of every node dbt ran, slowest first
+    node_times: list[tuple[float, str]]
+
+
+@dataclass(frozen=True)
+class History:
+    days: int
+    last_day: str
+    full: Build
+    incremental: Build
+
+    def own_work(self, empty: Build) -> float:
+        return self.incremental.seconds - empty.seconds
+
+    def linear_share(self, empty: Build) -> float:
+        return (self.full.seconds - empty.seconds) / self.days
 
 
 def _tool(name: str) -> str:
@@ -74,58 +105,118 @@ def date_loads_as_delivered(warehouse: Path) -> None:
         client.close()
 
 
+class Bench:
+    """The commands of one benchmark run, in one scratch directory with its own dbt profile."""
+
+    def __init__(self, work: Path, threads: int | None):
+        self.work = work
+        self.threads = threads
+        self.profiles = work / "profiles"
+        self.profiles.mkdir()
+        shutil.copy(project_dir() / "profiles.example.yml", self.profiles / "profiles.yml")
+
+    def env(self, warehouse: str) -> dict[str, str]:
+        return {**os.environ, "PAREBRICK_WAREHOUSE": str(self.work / warehouse),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+    def dbt(self, command: str, warehouse: str, *flags: str) -> float:
+        threads = ("--threads", str(self.threads)) if self.threads else ()
+        return _run([_tool("dbt"), command, "--profiles-dir", str(self.profiles),
+                     "--target-path", str(self.work / f"{warehouse}-target"),
+                     "--log-path", str(self.work / "logs"), *threads, *flags], self.env(warehouse))
+
+    def build(self, warehouse: str) -> Build:
+        seconds = self.dbt("build", warehouse, *PRODUCTION_BUILD_FLAGS)
+        results = json.loads((self.work / f"{warehouse}-target" / "run_results.json").read_text())["results"]
+        node_times = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)
+        return Build(seconds, len(results), node_times)
+
+    def load(self, warehouse: str, inbox: Path) -> float:
+        return _run([_tool("parebrick"), "load", "--inbox", str(inbox), "--quiet"], self.env(warehouse))
+
+    def empty_build(self) -> Build:
+        empty_inbox = self.work / "empty-inbox"
+        empty_inbox.mkdir()
+        self.load("empty", empty_inbox)
+        self.dbt("parse", "empty")
+        return self.build("empty")
+
+    def history(self, days: int, data: Path) -> History:
+        warehouse = f"history-{days}"
+        first_part = self.work / f"inbox-{days}"
+        last_day = split_at_last_day(data / "inbox", first_part)
+        loaded = self.load(warehouse, first_part)
+        print(f"  {days} days loaded in {loaded:.0f} s", flush=True)
+        date_loads_as_delivered(self.work / warehouse)
+        full = self.build(warehouse)
+        print(f"  {days} days built in full in {full.seconds:.1f} s", flush=True)
+        self.load(warehouse, data / "inbox")
+        incremental = self.build(warehouse)
+        print(f"  {days} days + {last_day} built incrementally in {incremental.seconds:.1f} s", flush=True)
+        shutil.rmtree(first_part)
+        return History(days, last_day, full, incremental)
+
+
+def generated(days: int, calls_per_day: int) -> Path:
+    """The extracts of `days` days plus the one more day, generated unless kept from an earlier run."""
+    data = project_dir() / ".data" / f"bench-{days}x{calls_per_day}"
+    if not (data / "manifest.json").is_file():
+        print(f"generating {days + 1} days x {calls_per_day} calls into {data} ...", flush=True)
+        seconds = _run([_tool("parebrick"), "generate", "--out", str(data), "--days", str(days + 1),
+                        "--calls-per-day", str(calls_per_day)], dict(os.environ))
+        print(f"  generated in {seconds:.0f} s", flush=True)
+    return data
+
+
+def report(empty: Build, histories: list[History]) -> None:
+    print()
+    print(f"empty warehouse: {empty.seconds:.1f} s for {empty.nodes} nodes, "
+          f"{1000 * empty.seconds / empty.nodes:.0f} ms per node (the fixed cost)")
+    print(f"{'history':>8} {'full':>9} {'incremental':>12} {'own work':>9} {'linear share':>13} "
+          f"{'own / share':>12}")
+    for h in histories:
+        own, share = h.own_work(empty), h.linear_share(empty)
+        print(f"{h.days:>3} days {h.full.seconds:>8.1f}s {h.incremental.seconds:>11.1f}s {own:>8.1f}s "
+              f"{share:>12.2f}s {own / share:>12.1f}")
+    print(f"(own work: the incremental day above the empty build; linear share: (full - empty) / days; "
+          f"target own / share at most {OWN_WORK_TARGET:.0f})")
+    if len(histories) > 1:
+        short, long = histories[0], histories[-1]
+        print(f"incremental day at {long.days} days / at {short.days} days: "
+              f"{long.incremental.seconds / short.incremental.seconds:.2f} "
+              f"(target: at most {FLAT_IN_HISTORY_TARGET}, flat in history)")
+    longest = histories[-1]
+    print(f"the {SLOWEST} slowest nodes of the incremental day at {longest.days} days "
+          f"({longest.incremental.nodes} nodes):")
+    for seconds, node in longest.incremental.node_times[:SLOWEST]:
+        print(f"  {seconds:6.2f} s  {node}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m parebrick.bench.build", description=__doc__.split("\n")[0])
-    parser.add_argument("--days", type=int, default=90, help="days built in full (one more is added)")
+    parser.add_argument("--days", default="30,90",
+                        help="the histories to build, days each, comma-separated (one more day is added to each)")
     parser.add_argument("--calls-per-day", type=int, default=100_000)
-    parser.add_argument("--data", type=Path, default=None,
-                        help="where the generated extracts are kept (default: .data/bench-<days>x<calls>)")
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark warehouse")
+    parser.add_argument("--threads", type=int, default=None, help="dbt's threads (default: the profile's)")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark's warehouses")
     args = parser.parse_args(argv)
+    days = sorted({int(d) for d in args.days.split(",")})
 
-    data = args.data or project_dir() / ".data" / f"bench-{args.days}x{args.calls_per_day}"
-    if not (data / "manifest.json").is_file():
-        print(f"generating {args.days + 1} days x {args.calls_per_day} calls into {data} ...", flush=True)
-        generated = _run([_tool("parebrick"), "generate", "--out", str(data), "--days", str(args.days + 1),
-                          "--calls-per-day", str(args.calls_per_day)], dict(os.environ))
-        print(f"  generated in {generated:.0f} s", flush=True)
-
+    data = {d: generated(d, args.calls_per_day) for d in days}
     work = Path(tempfile.mkdtemp(prefix="parebrick-bench-"))
     try:
-        first_part = work / "inbox"
-        last_day = split_at_last_day(data / "inbox", first_part)
-        env = {**os.environ, "PAREBRICK_WAREHOUSE": str(work / "warehouse"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-        profiles = work / "profiles"
-        profiles.mkdir()
-        shutil.copy(project_dir() / "profiles.example.yml", profiles / "profiles.yml")
-
-        def dbt_build(target: str) -> list[str]:
-            # as production builds (make build): the unit tests' fixed inputs are CI's to check
-            return [_tool("dbt"), "build", "--profiles-dir", str(profiles), "--target-path", str(work / target),
-                    "--log-path", str(work / "logs"), "--exclude-resource-type", "unit_test"]
-
-        empty_env = {**env, "PAREBRICK_WAREHOUSE": str(work / "empty-warehouse")}
-        empty_inbox = work / "empty-inbox"
-        empty_inbox.mkdir()
-        _run([_tool("parebrick"), "load", "--inbox", str(empty_inbox), "--quiet"], empty_env)
-        fixed = _run(dbt_build("empty-target"), empty_env)
-        print(f"dbt build of an empty warehouse: {fixed:.1f} s (the fixed cost of the project's nodes)", flush=True)
-
-        loaded = _run([_tool("parebrick"), "load", "--inbox", str(first_part), "--quiet"], env)
-        print(f"loaded {args.days} days in {loaded:.0f} s", flush=True)
-        date_loads_as_delivered(work / "warehouse")
-        full = _run(dbt_build("target"), env)
-        print(f"full dbt build:         {full:8.1f} s  (target: under {FULL_BUILD_TARGET_SEC} s)", flush=True)
-
-        _run([_tool("parebrick"), "load", "--inbox", str(data / "inbox"), "--quiet"], env)
-        incremental = _run(dbt_build("target"), env)
-        share = incremental / full
-        print(f"incremental day {last_day}: {incremental:8.1f} s")
-        print(f"ratio incremental / full: {share:.3f}  (target: at most {INCREMENTAL_SHARE_TARGET}; the fixed cost "
-              f"alone is {fixed / full:.3f} of the full build)")
+        bench = Bench(work, args.threads)
+        empty = bench.empty_build()
+        print(f"  empty warehouse built in {empty.seconds:.1f} s", flush=True)
+        histories = []
+        for d in days:
+            histories.append(bench.history(d, data[d]))
+            if not args.keep:
+                shutil.rmtree(work / f"history-{d}", ignore_errors=True)
+        report(empty, histories)
     finally:
         if args.keep:
-            print(f"warehouse kept in {work}")
+            print(f"warehouses kept in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 0
