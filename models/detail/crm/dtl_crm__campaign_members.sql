@@ -43,31 +43,11 @@ member_windows as (
     inner join campaigns on members.campaign_id = campaigns.campaign_id
 ),
 
--- One row per account in its latest version: its customer, product and activation day.
-accounts as (
-    select
-        account_id,
-        argMax(customer_id, updated_at) as customer_id,
-        argMax(product_code, updated_at) as product_code,
-        argMax(activated_at, updated_at) as activated_at
-    from account_versions
-    group by account_id
-),
-
--- docs metric_mkt_contract, cross-sell: a new account, dated by the day billing activated it (billing writes
--- the date alone, so it is that date as written).
-new_accounts as (
-    select
-        customer_id,
-        product_code,
-        toDate(activated_at, 'UTC') as contract_date
-    from accounts
-    where activated_at is not null
-),
-
--- docs metric_mkt_contract, upsell: a version on a tariff after a version on a different one, dated by the
--- Moscow day of its updated_at.
-tariff_versions as (
+-- One pass over the account history, each version with its account's place in it. Every later step reads
+-- this once: ClickHouse evaluates a CTE at each reference, and each reference would deduplicate the raw
+-- accounts again. The account's customer, product and activation day are argMax over its versions, as an
+-- aggregate over the account would give them.
+account_history as (
     select
         account_id,
         customer_id,
@@ -75,66 +55,91 @@ tariff_versions as (
         tariff_code,
         updated_at,
         lagInFrame(tariff_code) over account_history as previous_tariff_code,
-        row_number() over account_history as version_no
+        row_number() over account_history as version_no,
+        argMax(customer_id, updated_at) over whole_account as account_customer_id,
+        argMax(product_code, updated_at) over whole_account as account_product_code,
+        argMax(activated_at, updated_at) over whole_account as account_activated_at
     from account_versions
-    window account_history as (
-        partition by account_id order by updated_at rows between unbounded preceding and current row
-    )
+    window
+        account_history as (
+            partition by account_id order by updated_at rows between unbounded preceding and current row
+        ),
+        whole_account as (
+            partition by account_id order by updated_at rows between unbounded preceding and unbounded following
+        )
 ),
 
-tariff_changes as (
+-- Per version, what it tells about customers: its own customer is known to billing (a row without a
+-- contract), and the contracts it records (docs metric_mkt_contract), each as (product, tariff, date):
+--   cross-sell, the account opened, once per account (its first version), with the tariff NULL and dated by
+--     the day billing activated it (billing writes the date alone, so it is that date as written);
+--   upsell, a version on a tariff after a version on a different one, dated by the Moscow day of its
+--     updated_at.
+customer_facts as (
     select
-        customer_id,
-        product_code,
-        tariff_code,
-        toDate(updated_at, '{{ time_zone }}') as contract_date
-    from tariff_versions
-    where version_no > 1 and tariff_code != previous_tariff_code
+        tupleElement(fact, 1) as fact_customer_id,
+        tupleElement(fact, 2) as contract
+    from account_history
+    array join arrayConcat(
+        [(customer_id, cast(null, 'Nullable(Tuple(String, Nullable(String), Date))'))],
+        if(
+            version_no = 1 and account_activated_at is not null,
+            [(
+                account_customer_id,
+                tuple(
+                    toString(account_product_code), cast(null as Nullable(String)),
+                    toDate(account_activated_at, 'UTC')
+                )
+            )],
+            []
+        ),
+        if(
+            version_no > 1 and tariff_code != previous_tariff_code,
+            [(
+                customer_id,
+                tuple(toString(product_code), toString(tariff_code), toDate(updated_at, '{{ time_zone }}'))
+            )],
+            []
+        )
+    ) as fact
 ),
 
+-- Every customer billing knows, with the contracts of their accounts.
+billing_customers as (
+    select
+        fact_customer_id as customer_id,
+        groupArrayIf(assumeNotNull(contract), contract is not null) as contracts
+    from customer_facts
+    where fact_customer_id is not null
+    group by fact_customer_id
+),
+
+-- docs metric_mkt_converted: once per member however many contracts fall in the window. The dates of the
+-- member's contracts for the campaign's offer: a new account of the product for a cross-sell (no offered
+-- tariff), a move to the offered tariff for an upsell. `c` and `d` are the lambdas' parameters, not columns.
 member_contracts as (
     select
-        w.campaign_id as campaign_id,
-        w.customer_id as customer_id,
-        c.contract_date as contract_date
+        w.*,
+        billing_customers.customer_id is not null as is_billing_customer,
+        arrayMap(
+            c -> c.3,  -- noqa: RF02
+            arrayFilter(
+                c -> c.1 = w.offer_product_code and ifNull(c.2, '') = ifNull(w.offer_tariff_code, ''),  -- noqa: RF02
+                billing_customers.contracts
+            )
+        ) as offer_contract_dates,
+        arrayFilter(
+            d -> d >= w.window_start and d < w.window_end,  -- noqa: RF02
+            offer_contract_dates
+        ) as window_contract_dates,
+        toUInt64(length(window_contract_dates)) as window_contracts,
+        toUInt64(arrayCount(
+            d -> d >= w.pre_period_start and d < w.window_start,  -- noqa: RF02
+            offer_contract_dates
+        )) as pre_period_contracts,
+        if(window_contracts > 0, arrayMin(window_contract_dates), null) as converted_on
     from member_windows as w
-    inner join new_accounts as c
-        on w.customer_id = c.customer_id and w.offer_product_code = c.product_code
-    where w.offer_tariff_code is null
-    union all
-    select
-        w.campaign_id as campaign_id,
-        w.customer_id as customer_id,
-        c.contract_date as contract_date
-    from member_windows as w
-    inner join tariff_changes as c
-        on
-            w.customer_id = c.customer_id
-            and w.offer_product_code = c.product_code
-            and w.offer_tariff_code = c.tariff_code
-    where w.offer_tariff_code is not null
-),
-
--- docs metric_mkt_converted: once per member however many contracts fall in the window.
-conversions as (
-    select
-        member_contracts.campaign_id as campaign_id,
-        member_contracts.customer_id as customer_id,
-        minIf(
-            member_contracts.contract_date,
-            member_contracts.contract_date >= w.window_start and member_contracts.contract_date < w.window_end
-        ) as first_contract_date,
-        countIf(
-            member_contracts.contract_date >= w.window_start and member_contracts.contract_date < w.window_end
-        ) as window_contracts,
-        countIf(
-            member_contracts.contract_date >= w.pre_period_start
-            and member_contracts.contract_date < w.window_start
-        ) as pre_period_contracts
-    from member_contracts
-    inner join member_windows as w
-        on member_contracts.campaign_id = w.campaign_id and member_contracts.customer_id = w.customer_id
-    group by member_contracts.campaign_id, member_contracts.customer_id
+    left join billing_customers on w.customer_id = billing_customers.customer_id
 ),
 
 member_communications as (
@@ -148,44 +153,37 @@ member_communications as (
     group by campaign_id, customer_id
 ),
 
-billing_customers as (
-    select distinct customer_id from account_versions
-),
-
 final as (
     select
-        w.campaign_id as campaign_id,
-        w.customer_id as customer_id,
-        w.segment_code as segment_code,
-        w.campaign_name as campaign_name,
-        w.offer_product_code as offer_product_code,
-        w.offer_tariff_code as offer_tariff_code,
-        w.channel as channel,
-        w.member_group as member_group,
-        w.priority as priority,
-        w.assigned_at as assigned_at,
-        w.window_start as window_start,
-        w.window_end as window_end,
-        w.pre_period_start as pre_period_start,
-        w.is_in_both_groups as is_in_both_groups,
-        cast(ifNull(conversions.window_contracts, 0) > 0 as Bool) as is_converted,
-        cast(ifNull(conversions.pre_period_contracts, 0) > 0 as Bool) as is_pre_converted,
+        m.campaign_id as campaign_id,
+        m.customer_id as customer_id,
+        m.segment_code as segment_code,
+        m.campaign_name as campaign_name,
+        m.offer_product_code as offer_product_code,
+        m.offer_tariff_code as offer_tariff_code,
+        m.channel as channel,
+        m.member_group as member_group,
+        m.priority as priority,
+        m.assigned_at as assigned_at,
+        m.window_start as window_start,
+        m.window_end as window_end,
+        m.pre_period_start as pre_period_start,
+        m.is_in_both_groups as is_in_both_groups,
+        cast(m.window_contracts > 0 as Bool) as is_converted,
+        cast(m.pre_period_contracts > 0 as Bool) as is_pre_converted,
         cast(ifNull(member_communications.delivered_communications, 0) > 0 as Bool) as is_delivered,
         cast(ifNull(member_communications.agreed_communications, 0) > 0 as Bool) as is_agreed,
-        cast(billing_customers.customer_id is not null as Bool) as is_known_to_billing,
+        cast(m.is_billing_customer as Bool) as is_known_to_billing,
         cast(
-            w.member_group = 'control' and not w.is_in_both_groups
+            m.member_group = 'control' and not m.is_in_both_groups
             and ifNull(member_communications.communications, 0) > 0 as Bool
         ) as is_contacted_control,
-        if(ifNull(conversions.window_contracts, 0) > 0, conversions.first_contract_date, null) as converted_on,
-        ifNull(conversions.window_contracts, 0) as window_contracts,
+        m.converted_on as converted_on,
+        m.window_contracts as window_contracts,
         ifNull(member_communications.communications, 0) as communications
-    from member_windows as w
-    left join conversions
-        on w.campaign_id = conversions.campaign_id and w.customer_id = conversions.customer_id
+    from member_contracts as m
     left join member_communications
-        on w.campaign_id = member_communications.campaign_id and w.customer_id = member_communications.customer_id
-    left join billing_customers on w.customer_id = billing_customers.customer_id
+        on m.campaign_id = member_communications.campaign_id and m.customer_id = member_communications.customer_id
 )
 
 select
