@@ -43,7 +43,8 @@
     version newer than every version its built rows name (a new registry list ends the previous version's
     period and may add or drop installations from its start), from the start of that day: the models delete
     what they rebuild by day. `margin_days` widens it for a column on another clock (a machine's local
-    time). A full build has no window: `true`.
+    time). Counted in DateTime64, so an empty model (its max the epoch) reaches back before every row
+    instead of wrapping around. A full build has no window: `true`.
 -#}
 {% macro smart_rebuild_window(column, built_column, margin_days=0) -%}
     {%- if not is_incremental() -%}
@@ -51,7 +52,7 @@
     {%- endif -%}
     {%- set rebuild_from -%}
         toStartOfDay(least(
-            (select max(existing.{{ built_column }}) from {{ this }} as existing)
+            (select toDateTime64(max(existing.{{ built_column }}), 3, 'UTC') from {{ this }} as existing)
             - toIntervalDay({{ var('lookback_days') }}),
             ifNull(
                 (

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 _DAY = re.compile(r"_(\d{8})(?:_[a-z]+)?$")
-_EXTRACT_SUFFIXES = (".csv", ".gz")
+_EXTRACT_SUFFIXES = (".csv", ".gz", ".jsonl")
 CALLS = Path("cms") / "uccx_contact_call_detail"
 _DICTIONARY_SNAPSHOTS = {Path("cms") / "uccx_resource", Path("cms") / "uccx_contact_service_queue",
                          Path("wfm") / "staff", Path("crm") / "campaigns"}
