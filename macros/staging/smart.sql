@@ -35,3 +35,41 @@
         (select max(polled_at) from {{ polls }})
     ) as as_of
 {%- endmacro %}
+
+{#-
+    Where an incremental run of a detail model matched to installation versions (dtl_smart__polls,
+    dtl_smart__reports) starts rebuilding, as a condition on `column` of the rows it reads: the newest built
+    `built_column` less the lookback_days var (late rows), and further back to the start of any cabinet's
+    version newer than every version its built rows name (a new registry list ends the previous version's
+    period and may add or drop installations from its start), from the start of that day: the models delete
+    what they rebuild by day. `margin_days` widens it for a column on another clock (a machine's local
+    time). Counted in DateTime64, so an empty model (its max the epoch) reaches back before every row
+    instead of wrapping around. A full build has no window: `true`.
+-#}
+{% macro smart_rebuild_window(column, built_column, margin_days=0) -%}
+    {%- if not is_incremental() -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- set rebuild_from -%}
+        toStartOfDay(least(
+            (select toDateTime64(max(existing.{{ built_column }}), 3, 'UTC') from {{ this }} as existing)
+            - toIntervalDay({{ var('lookback_days') }}),
+            ifNull(
+                (
+                    select minOrNull(versions.valid_from)
+                    from {{ ref('dtl_smart__installations') }} as versions
+                    inner join (
+                        select
+                            built.cabinet as cabinet,
+                            max(built.version_date) as version_date
+                        from {{ this }} as built
+                        group by built.cabinet
+                    ) as built_versions on versions.cabinet = built_versions.cabinet
+                    where versions.version_date > built_versions.version_date
+                ),
+                toDateTime64('2262-01-01 00:00:00', 3, 'UTC')
+            )
+        ) - toIntervalDay({{ margin_days }}))
+    {%- endset -%}
+    {%- do return(column ~ ' >= (select ' ~ rebuild_from ~ ')') -%}
+{%- endmacro %}

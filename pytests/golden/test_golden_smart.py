@@ -12,7 +12,10 @@ v_smart_installations equals truth/v_smart_installations.csv.
 
 from __future__ import annotations
 
-from support import assert_view_equals_truth, read_truth, truth_text
+from pathlib import Path
+
+from parebrick.bench.inbox import split_at_last_day
+from support import REPO, SMART_SELECT, Warehouse, assert_view_equals_truth, read_truth, truth_text
 
 TOLERANCE = 0.01
 
@@ -65,3 +68,39 @@ def test_a_manager_email_in_two_branches_is_warned_with_its_count(smart_warehous
     assert planted, "the sample plants the conflict"
     result = smart_warehouse.dbt("test", "--select", "dtl_smart__installations_no_manager_email_in_two_branches")
     assert "WARN 1 dtl_smart__installations_no_manager_email_in_two_branches" in result.output
+
+
+def test_an_incremental_week_equals_a_full_refresh(smart_extracts, tmp_path_factory):
+    """The smart extracts less their last dated polls and reports, built, then the rest loaded and built
+    incrementally: every smart detail model equals a full refresh of everything (its build_id aside)."""
+    inbox = smart_extracts / "inbox"
+    first_part = tmp_path_factory.mktemp("smart_first_part") / "inbox"
+    split_at_last_day(inbox, first_part, by=Path("smart") / "polls")
+
+    incremental = Warehouse(tmp_path_factory.mktemp("smart_incremental"), REPO)
+    incremental.load(first_part)
+    incremental.dbt("seed", "--select", "dim_smart_cabinets")
+    incremental.dbt("run", *SMART_SELECT)
+    _, (before,) = incremental.rows("SELECT count() FROM detail.dtl_smart__polls")
+    incremental.load(inbox)
+    incremental.dbt("run", *SMART_SELECT)
+
+    full = Warehouse(tmp_path_factory.mktemp("smart_full"), REPO)
+    full.load(inbox)
+    full.dbt("seed", "--select", "dim_smart_cabinets")
+    full.dbt("run", "--full-refresh", *SMART_SELECT)
+
+    _, (after,) = full.rows("SELECT count() FROM detail.dtl_smart__polls")
+    assert 0 < before[0] < after[0], "the held-back extracts hold polls"
+    for relation, order in (
+        ("dtl_smart__polls", "cabinet, client, polled_at"),
+        ("dtl_smart__reports", "cabinet, client, reported_at_utc"),
+        ("dtl_smart__installation_days", "cabinet, client, report_date"),
+        ("dtl_smart__alerts", "cabinet, client, rule, opened_at"),
+    ):
+        columns = "* EXCEPT (build_id)" if relation in ("dtl_smart__polls", "dtl_smart__reports") else "*"
+        sql = f"SELECT {columns} FROM detail.{relation} ORDER BY {order}"
+        (names, after_increment), (_, after_refresh) = incremental.rows(sql), full.rows(sql)
+        differing = [(a, b) for a, b in zip(after_increment, after_refresh) if a != b]
+        assert len(after_increment) == len(after_refresh), relation
+        assert differing == [], f"{relation}: {len(differing)} rows differ ({names}), first: {differing[:3]}"

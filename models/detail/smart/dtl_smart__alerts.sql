@@ -317,21 +317,26 @@ judged as (
     where monitored_alerts.opened_at <= as_of.as_of
 ),
 
+-- From here on each step reads the one before it once: ClickHouse inlines a CTE wherever it is named, so a
+-- second reader of judged would compute every rule again.
+
 -- The manager of the installation's version that started last at or before the alert opened.
-alert_managers as (
+managed as (
     select
         judged.cabinet as cabinet,
         judged.client as client,
         judged.rule as rule,
         judged.opened_at as opened_at,
-        argMax(installations.manager_email, installations.valid_from) as manager_email
+        judged.period as period,
+        judged.priority as priority,
+        judged.resolved_at as resolved_at,
+        installations.manager_email as manager_email
     from judged
-    inner join installations
+    asof left join installations
         on
             judged.cabinet = installations.cabinet
             and judged.client = installations.client
-    where installations.valid_from <= judged.opened_at
-    group by judged.cabinet, judged.client, judged.rule, judged.opened_at
+            and judged.opened_at >= installations.valid_from
 ),
 
 branch_emails as (
@@ -348,174 +353,116 @@ branch_emails as (
 
 -- A branch's manager e-mail that another branch cabinet of the distributor lists in a version in force when
 -- the alert opened: withheld.
-conflicts as (
+routed as (
     select
-        alert_managers.cabinet as cabinet,
-        alert_managers.client as client,
-        alert_managers.rule as rule,
-        alert_managers.opened_at as opened_at
-    from alert_managers
-    inner join cabinets on alert_managers.cabinet = cabinets.cabinet
-    inner join branch_emails
+        managed.cabinet as cabinet,
+        managed.client as client,
+        managed.rule as rule,
+        managed.opened_at as opened_at,
+        any(managed.period) as period,
+        any(managed.priority) as priority,
+        any(managed.resolved_at) as resolved_at,
+        any(managed.manager_email) as manager_email,
+        any(cabinets.high_priority_mailbox) as high_priority_mailbox,
+        any(cabinets.usage_mailbox) as usage_mailbox,
+        max(ifNull(
+            cabinets.is_branch
+            and branch_emails.cabinet != managed.cabinet
+            and branch_emails.valid_from <= managed.opened_at
+            and (branch_emails.valid_to is null or branch_emails.valid_to > managed.opened_at),
+            false
+        )) as is_manager_withheld
+    from managed
+    left join cabinets on managed.cabinet = cabinets.cabinet
+    left join branch_emails
         on
             cabinets.distributor = branch_emails.distributor
-            and alert_managers.manager_email = branch_emails.manager_email
-    where
-        cabinets.is_branch
-        and branch_emails.cabinet != alert_managers.cabinet
-        and branch_emails.valid_from <= alert_managers.opened_at
-        and (branch_emails.valid_to is null or branch_emails.valid_to > alert_managers.opened_at)
-    group by alert_managers.cabinet, alert_managers.client, alert_managers.rule, alert_managers.opened_at
+            and managed.manager_email = branch_emails.manager_email
+    group by managed.cabinet, managed.client, managed.rule, managed.opened_at
 ),
 
-high_alerts as (
+-- An installation's alerts in the order they opened, high-priority ones first among those opened at the same
+-- moment; a high-priority alert covers until it resolves (an open one for ever).
+high_covers as (
     select
-        cabinet,
-        client,
-        opened_at,
-        resolved_at
-    from judged
-    where priority = 'high'
+        *,
+        priority = 'high' as is_high,
+        if(is_high, ifNull(resolved_at, toDateTime64('2262-01-01 00:00:00', 3, 'UTC')), null) as high_ends_at
+    from routed
 ),
 
--- Overlapping or touching high-priority alerts of an installation as one covered stretch.
-high_starts as (
+-- Per alert: the latest end of the high-priority alerts opened before it (earlier_high_end) and up to it
+-- (high_end_so_far), and whether any high-priority alert of the installation is still open.
+high_context as (
     select
-        cabinet,
-        client,
-        opened_at,
-        ifNull(resolved_at, toDateTime64('2262-01-01 00:00:00', 3, 'UTC')) as ends_at,
-        max(ifNull(resolved_at, toDateTime64('2262-01-01 00:00:00', 3, 'UTC'))) over earlier_alerts as earlier_end
-    from high_alerts
-    window earlier_alerts as (
-        partition by cabinet, client order by opened_at rows between unbounded preceding and 1 preceding
-    )
+        *,
+        max(high_ends_at) over earlier_alerts as earlier_high_end,
+        max(high_ends_at) over alerts_so_far as high_end_so_far,
+        max(is_high and resolved_at is null) over installation_alerts as is_high_open
+    from high_covers
+    window
+        earlier_alerts as (
+            partition by cabinet, client order by opened_at asc, is_high desc
+            rows between unbounded preceding and 1 preceding
+        ),
+        alerts_so_far as (
+            partition by cabinet, client order by opened_at asc, is_high desc
+            rows between unbounded preceding and current row
+        ),
+        installation_alerts as (partition by cabinet, client)
 ),
 
+-- Overlapping or touching high-priority alerts of an installation as one covered stretch: a high-priority
+-- alert opened after every earlier one ended starts the next; an alert belongs to the latest started.
 high_islands as (
     select
-        cabinet,
-        client,
-        opened_at,
-        ends_at,
-        sum(toUInt32(earlier_end = toDateTime64(0, 3, 'UTC') or opened_at > earlier_end)) over island_order
+        *,
+        sum(toUInt32(is_high and (earlier_high_end is null or opened_at > earlier_high_end))) over alerts_so_far
             as island_no
-    from high_starts
-    window island_order as (
-        partition by cabinet, client order by opened_at rows between unbounded preceding and current row
+    from high_context
+    window alerts_so_far as (
+        partition by cabinet, client order by opened_at asc, is_high desc
+        rows between unbounded preceding and current row
     )
 ),
 
-high_stretches as (
+-- A usage alert is inhibited from being sent when it opens while a high-priority alert is open, when it is
+-- open while one is, or when the stretch it opened in lasts until it resolved.
+inhibited as (
     select
-        cabinet,
-        client,
-        min(opened_at) as covered_from,
-        max(ends_at) as covered_to
+        *,
+        not is_high and ifNull(high_end_so_far > opened_at, false) as opened_inhibited,
+        not is_high and resolved_at is null and is_high_open as open_inhibited,
+        not is_high
+        and resolved_at is not null
+        and ifNull(max(high_ends_at) over stretch >= resolved_at, false) as stretch_covered
     from high_islands
-    group by cabinet, client, island_no
-),
-
-usage_alerts as (
-    select
-        cabinet,
-        client,
-        rule,
-        opened_at,
-        resolved_at
-    from judged
-    where priority = 'usage'
-),
-
-usage_against_high as (
-    select
-        usage_alerts.cabinet as cabinet,
-        usage_alerts.client as client,
-        usage_alerts.rule as rule,
-        usage_alerts.opened_at as opened_at,
-        max(ifNull(
-            high_alerts.opened_at <= usage_alerts.opened_at
-            and (high_alerts.resolved_at is null or high_alerts.resolved_at > usage_alerts.opened_at),
-            false
-        )) as opened_inhibited,
-        max(ifNull(usage_alerts.resolved_at is null and high_alerts.resolved_at is null, false)) as open_inhibited
-    from usage_alerts
-    left join high_alerts
-        on
-            usage_alerts.cabinet = high_alerts.cabinet
-            and usage_alerts.client = high_alerts.client
-    group by usage_alerts.cabinet, usage_alerts.client, usage_alerts.rule, usage_alerts.opened_at
-),
-
-usage_covered as (
-    select
-        usage_alerts.cabinet as cabinet,
-        usage_alerts.client as client,
-        usage_alerts.rule as rule,
-        usage_alerts.opened_at as opened_at
-    from usage_alerts
-    inner join high_stretches
-        on
-            usage_alerts.cabinet = high_stretches.cabinet
-            and usage_alerts.client = high_stretches.client
-    where
-        usage_alerts.resolved_at is not null
-        and high_stretches.covered_from <= usage_alerts.opened_at
-        and high_stretches.covered_to >= usage_alerts.resolved_at
-    group by usage_alerts.cabinet, usage_alerts.client, usage_alerts.rule, usage_alerts.opened_at
+    window stretch as (partition by cabinet, client, island_no)
 ),
 
 final as (
     select
-        judged.cabinet as cabinet,
-        judged.client as client,
-        judged.rule as rule,
-        judged.priority as priority,
-        judged.opened_at as opened_at,
-        judged.resolved_at as resolved_at,
-        judged.period as period,
-        alert_managers.manager_email as manager_email,
-        lower(hex(cityHash64(judged.cabinet, judged.client, judged.rule, judged.opened_at))) as alert_id,
-        if(judged.priority = 'high', cabinets.high_priority_mailbox, cabinets.usage_mailbox) as mailbox,
-        toBool(conflicts.cabinet is not null) as is_manager_withheld,
+        cabinet,
+        client,
+        rule,
+        priority,
+        opened_at,
+        resolved_at,
+        period,
+        manager_email,
+        lower(hex(cityHash64(cabinet, client, rule, opened_at))) as alert_id,
+        if(priority = 'high', high_priority_mailbox, usage_mailbox) as mailbox,
+        toBool(is_manager_withheld) as is_manager_withheld,
         arraySort(arrayDistinct(
             if(
-                conflicts.cabinet is not null or alert_managers.manager_email is null,
-                [if(judged.priority = 'high', cabinets.high_priority_mailbox, cabinets.usage_mailbox)],
-                [
-                    if(judged.priority = 'high', cabinets.high_priority_mailbox, cabinets.usage_mailbox),
-                    assumeNotNull(alert_managers.manager_email)
-                ]
+                is_manager_withheld or manager_email is null,
+                [mailbox],
+                [mailbox, assumeNotNull(manager_email)]
             )
         )) as recipients,
-        toBool(ifNull(usage_against_high.opened_inhibited, false)) as is_opened_inhibited,
-        toBool(ifNull(usage_against_high.open_inhibited, false) or usage_covered.cabinet is not null) as is_inhibited
-    from judged
-    left join cabinets on judged.cabinet = cabinets.cabinet
-    left join alert_managers
-        on
-            judged.cabinet = alert_managers.cabinet
-            and judged.client = alert_managers.client
-            and judged.rule = alert_managers.rule
-            and judged.opened_at = alert_managers.opened_at
-    left join conflicts
-        on
-            judged.cabinet = conflicts.cabinet
-            and judged.client = conflicts.client
-            and judged.rule = conflicts.rule
-            and judged.opened_at = conflicts.opened_at
-    left join usage_against_high
-        on
-            judged.cabinet = usage_against_high.cabinet
-            and judged.client = usage_against_high.client
-            and judged.rule = usage_against_high.rule
-            and judged.opened_at = usage_against_high.opened_at
-    left join usage_covered
-        on
-            judged.cabinet = usage_covered.cabinet
-            and judged.client = usage_covered.client
-            and judged.rule = usage_covered.rule
-            and judged.opened_at = usage_covered.opened_at
+        toBool(opened_inhibited) as is_opened_inhibited,
+        toBool(open_inhibited or stretch_covered) as is_inhibited
+    from inhibited
 )
 
 select * from final

@@ -1,5 +1,9 @@
+{#- An incremental run replaces every built row of a cabinet's poll day it rebuilds, also one that no
+    version claims any more: the delete is by (cabinet, day), not by the row's key. -#}
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='cabinet, toDate(polled_at)',
     engine='MergeTree()',
     order_by='(cabinet, client, polled_at)',
     partition_by='toYYYYMM(polled_at)',
@@ -7,6 +11,7 @@
 
 with polls as (
     select * from {{ ref('stg_smart__polls') }}
+    where {{ smart_rebuild_window('polled_at', 'polled_at') }}
 ),
 
 installations as (
@@ -46,7 +51,8 @@ final as (
         http_status,
         latency_ms,
         error,
-        is_failed
+        is_failed,
+        {{ build_id() }} as build_id
     from claimed
     where polled_at >= valid_from and (valid_to is null or polled_at < valid_to)
 )

@@ -1,5 +1,9 @@
+{#- An incremental run replaces every built row of a cabinet's report day it rebuilds, also one that no
+    version claims any more: the delete is by (cabinet, day), not by the row's key. -#}
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='cabinet, report_date',
     engine='MergeTree()',
     order_by='(cabinet, client, reported_at_utc)',
     partition_by='toYYYYMM(reported_at_utc)',
@@ -7,8 +11,10 @@
 
 {%- set stale_days = var('smart_update_stale_days') %}
 
+-- The window is measured on the machines' clocks (the staging key), a day wider than any UTC offset.
 with sysinfo as (
     select * from {{ ref('stg_smart__sysinfo') }}
+    where {{ smart_rebuild_window('reported_at_local', 'reported_at_local', margin_days=1) }}
 ),
 
 installations as (
@@ -73,7 +79,8 @@ final as (
         ifNull(operup_status = 'failed', false)
         or ifNull(
             dateDiff('second', operup_last_run_local, reported_at_local) > {{ stale_days }} * 86400, false
-        ) as is_update_broken
+        ) as is_update_broken,
+        {{ build_id() }} as build_id
     from claimed
     where reported_at_utc >= valid_from and (valid_to is null or reported_at_utc < valid_to)
 )

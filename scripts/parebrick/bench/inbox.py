@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 
 _DAY = re.compile(r"_(\d{8})(?:_[a-z]+)?$")
-_EXTRACT_SUFFIXES = (".csv", ".gz")
-_CALLS = Path("cms") / "uccx_contact_call_detail"
+_EXTRACT_SUFFIXES = (".csv", ".gz", ".jsonl")
+CALLS = Path("cms") / "uccx_contact_call_detail"
 _DICTIONARY_SNAPSHOTS = {Path("cms") / "uccx_resource", Path("cms") / "uccx_contact_service_queue",
                          Path("wfm") / "staff", Path("crm") / "campaigns"}
 
@@ -27,11 +27,12 @@ def extract_day(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def split_at_last_day(inbox: Path, before: Path) -> str:
-    """Copy into `before` every extract of `inbox` but those of its last day of calls; return that day."""
-    call_days = sorted({day for p in (inbox / _CALLS).iterdir() if (day := extract_day(p))})
+def split_at_last_day(inbox: Path, before: Path, by: Path = CALLS) -> str:
+    """Copy into `before` every extract of `inbox` but those of the last day of `by` (the call detail; a
+    landing zone without calls names another dated extract); return that day."""
+    call_days = sorted({day for p in (inbox / by).iterdir() if (day := extract_day(p))})
     if not call_days:
-        raise ValueError(f"{inbox / _CALLS} has no daily extracts to split")
+        raise ValueError(f"{inbox / by} has no daily extracts to split")
     last = call_days[-1]
     for path in inbox.rglob("*"):
         if not path.is_file() or path.suffix not in _EXTRACT_SUFFIXES:
