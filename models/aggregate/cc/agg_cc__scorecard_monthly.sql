@@ -1,24 +1,38 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
     engine='MergeTree()',
-    partition_by='toYear(report_month)',
+    partition_by='toYYYYMM(report_month)',
     order_by='(report_month, level_order, member)',
+    ttl='report_month + toIntervalYear(3)',
 ) }}
+
+{#- agg_cc__service_monthly's months are those of the contacts it counts; an aggregate carries no build_id. -#}
+{%- set written = [
+    [ref('dtl_wfm__operator_days'), 'report_date'],
+    [ref('dtl_crm__appeals'), 'report_date'],
+    [ref('dtl_cms__chats'), 'report_date'],
+    [ref('dtl_cms__contacts'), 'report_date'],
+] %}
 
 with operator_days as (
     select * from {{ ref('dtl_wfm__operator_days') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 appeals as (
     select * from {{ ref('dtl_crm__appeals') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 chats as (
     select * from {{ ref('dtl_cms__chats') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 service_monthly as (
     select * from {{ ref('agg_cc__service_monthly') }}
+    where {{ rebuilt_months('report_month', written) }}
 ),
 
 territories as (
