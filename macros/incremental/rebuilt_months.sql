@@ -16,31 +16,39 @@
                   months, so the months it emptied leave no row to find)
       margin_days days either side of a written row's date whose months are rebuilt too
 
+    The months are looked up when the model runs and written into the condition as constants, e.g.
+    `toYYYYMM(report_date) in (202501, 202502)` (`null`: none, the run rebuilds nothing).
     A full build, or the model's first run, rebuilds everything: the condition is `true`.
 -#}
 {% macro rebuilt_months(column, written, margin_days=1) -%}
     {%- if not is_incremental() -%}
         {%- do return('true') -%}
     {%- endif -%}
+    {%- if not execute -%}
+        {%- do return('false') -%}
+    {%- endif -%}
     {%- set by_build = "build_id = '" ~ invocation_id ~ "'" -%}
-    {%- set months = [] -%}
-    {%- set whole = [] -%}
+    {%- set selects = [] -%}
     {%- for relation, date_column in written -%}
         {%- if date_column is none -%}
-            {%- do whole.append('exists (select 1 from ' ~ relation ~ ' where ' ~ by_build ~ ')') -%}
+            {#- 0 stands for every month -#}
+            {%- do selects.append('select 0 as month from ' ~ relation ~ ' where ' ~ by_build ~ ' limit 1') -%}
         {%- else -%}
             {%- set days = [] -%}
             {%- for shift in range(-margin_days, margin_days + 1) -%}
                 {%- do days.append(date_column ~ (' + ' ~ shift if shift > 0 else (' - ' ~ -shift if shift < 0 else ''))) -%}
             {%- endfor -%}
-            {%- do months.append(
-                'select distinct toYYYYMM(arrayJoin([' ~ days | join(', ') ~ '])) from ' ~ relation ~ ' where ' ~ by_build
+            {%- do selects.append(
+                'select distinct toYYYYMM(arrayJoin([' ~ days | join(', ') ~ '])) as month from ' ~ relation ~ ' where ' ~ by_build
             ) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set conditions = whole -%}
-    {%- if months -%}
-        {%- do conditions.append('toYYYYMM(' ~ column ~ ') in (' ~ months | join(' union all ') ~ ')') -%}
+    {#- The months as constants: each read prunes the partitions of the others, and no subquery is repeated
+        where ClickHouse inlines a CTE read several times. -#}
+    {%- set found = run_query('select toUInt32(month) from (' ~ selects | join(' union all ') ~ ') order by month') -%}
+    {%- set months = found.columns[0].values() | map('int') | unique | list -%}
+    {%- if 0 in months -%}
+        {%- do return('true') -%}
     {%- endif -%}
-    {%- do return('(' ~ (conditions | join(' or ') if conditions else 'false') ~ ')') -%}
+    {%- do return('toYYYYMM(' ~ column ~ ') in (' ~ (months | join(', ') if months else 'null') ~ ')') -%}
 {%- endmacro %}
