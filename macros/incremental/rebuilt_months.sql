@@ -36,7 +36,8 @@
         {%- else -%}
             {%- set days = [] -%}
             {%- for shift in range(-margin_days, margin_days + 1) -%}
-                {%- do days.append(date_column ~ (' + ' ~ shift if shift > 0 else (' - ' ~ -shift if shift < 0 else ''))) -%}
+                {%- set offset = ' + ' ~ shift if shift > 0 else (' - ' ~ -shift if shift < 0 else '') -%}
+                {%- do days.append(date_column ~ offset) -%}
             {%- endfor -%}
             {%- do selects.append(
                 'select distinct toYYYYMM(arrayJoin([' ~ days | join(', ') ~ '])) as month from ' ~ relation ~ ' where ' ~ by_build
@@ -46,7 +47,7 @@
     {#- The months as constants: each read prunes the partitions of the others, and no subquery is repeated
         where ClickHouse inlines a CTE read several times. -#}
     {%- set found = run_query('select toUInt32(month) from (' ~ selects | join(' union all ') ~ ') order by month') -%}
-    {%- set months = found.columns[0].values() | map('int') | unique | list -%}
+    {%- set months = found.rows | map(attribute=0) | map('int') | unique | list -%}
     {%- if 0 in months -%}
         {%- do return('true') -%}
     {%- endif -%}

@@ -82,8 +82,8 @@
 {#- The positions (1 = operator) of every level, or of the levels that own queues, as an array literal. -#}
 {% macro scorecard_level_orders(queues=false) -%}
     {%- set orders = [] -%}
-    {%- for l in scorecard_levels() if l.queues or not queues -%}
-        {%- do orders.append(loop.index if not queues else scorecard_levels().index(l) + 1) -%}
+    {%- for l in scorecard_levels() -%}
+        {%- if l.queues or not queues -%}{%- do orders.append(loop.index) -%}{%- endif -%}
     {%- endfor -%}
     [{{ orders | join(', ') }}]
 {%- endmacro %}
@@ -115,7 +115,9 @@
     has NULL queue parts.
 -#}
 {% macro scorecard_level_sums(rows) -%}
-    {%- set keys = ['member', 'parent', 'service_code', 'territory_code', 'macro_region_code', 'target_service_code'] -%}
+    {%- set keys = [
+        'member', 'parent', 'service_code', 'territory_code', 'macro_region_code', 'target_service_code',
+    ] -%}
     {%- set columns = ['report_month', scorecard_level_value('level') ~ ' as level', 'level_order'] -%}
     {%- for key in keys -%}
         {%- do columns.append('level_' ~ key ~ ' as ' ~ key) -%}

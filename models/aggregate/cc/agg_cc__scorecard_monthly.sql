@@ -206,7 +206,9 @@ placed_facts as (
 level_facts as (
     select
         *,
-        arrayJoin(if(is_operator_side, {{ scorecard_level_orders() }}, {{ scorecard_level_orders(queues=true) }})) as level_order,
+        arrayJoin(
+            if(is_operator_side, {{ scorecard_level_orders() }}, {{ scorecard_level_orders(queues=true) }})
+        ) as level_order,
         {{ scorecard_level_columns() }}
     from placed_facts
 ),
