@@ -50,53 +50,91 @@
 {%- endmacro %}
 
 {#-
-    The levels of the hierarchy, lowest first, as agg_cc__scorecard_monthly builds them: the roll-up CTE each
-    is read from, the SQL of its member and of its parent (the member of the next level up), its place in
-    the hierarchy, the service whose targets it is held to ('*': the defaults) and whether it owns queues.
+    The levels of the hierarchy, lowest first, as agg_cc__scorecard_monthly builds them: the SQL of a
+    level's member and of its parent (the member of the next level up), over the columns of a fact row (an
+    operator's month or a queue count), its service, territory and macro-region, the service whose targets
+    it is held to ('*': the defaults) and whether it owns queues. An operator or team row carries its team's
+    macro-region; a level above it, its territory's in the dictionary.
 -#}
 {% macro scorecard_levels() -%}
     {%- do return([
-    {'level': 'operator', 'rows': 'operator_rows', 'member': 'operator_login', 'parent': 'team',
-     'service': 'service_code', 'territory': 'territory_code', 'macro_region': 'macro_region_code',
+    {'level': 'operator', 'member': 'operator_login', 'parent': 'team',
+     'service': 'service_code', 'territory': 'territory_code', 'macro_region': 'team_macro_region_code',
      'targets': 'service_code', 'queues': false},
-    {'level': 'team', 'rows': 'team_rows', 'member': 'team', 'parent': "concat(service_code, '/', territory_code)",
-     'service': 'service_code', 'territory': 'territory_code', 'macro_region': 'macro_region_code',
+    {'level': 'team', 'member': 'team', 'parent': "concat(service_code, '/', territory_code)",
+     'service': 'service_code', 'territory': 'territory_code', 'macro_region': 'team_macro_region_code',
      'targets': 'service_code', 'queues': false},
-    {'level': 'service_territory', 'rows': 'service_territory_rows',
-     'member': "concat(service_code, '/', territory_code)", 'parent': 'territory_code',
+    {'level': 'service_territory', 'member': "concat(service_code, '/', territory_code)", 'parent': 'territory_code',
      'service': 'service_code', 'territory': 'territory_code', 'macro_region': 'macro_region_code',
      'targets': 'service_code', 'queues': true},
-    {'level': 'territory', 'rows': 'territory_rows', 'member': 'territory_code', 'parent': 'macro_region_code',
+    {'level': 'territory', 'member': 'territory_code', 'parent': 'macro_region_code',
      'service': 'null', 'territory': 'territory_code', 'macro_region': 'macro_region_code',
      'targets': "'*'", 'queues': true},
-    {'level': 'macro_region', 'rows': 'macro_region_rows', 'member': 'macro_region_code', 'parent': "'center'",
+    {'level': 'macro_region', 'member': 'macro_region_code', 'parent': "'center'",
      'service': 'null', 'territory': 'null', 'macro_region': 'macro_region_code',
      'targets': "'*'", 'queues': true},
-    {'level': 'center', 'rows': 'center_rows', 'member': "'center'", 'parent': 'null',
+    {'level': 'center', 'member': "'center'", 'parent': 'null',
      'service': 'null', 'territory': 'null', 'macro_region': 'null',
      'targets': "'*'", 'queues': true},
     ]) -%}
 {%- endmacro %}
 
-{#-
-    The select of every level, one `union all` branch each (scorecard_levels): member, parent, the target
-    key and the parts; a level without queues has NULL queue parts.
--#}
-{% macro scorecard_level_selects() -%}
+{#- The positions (1 = operator) of every level, or of the levels that own queues, as an array literal. -#}
+{% macro scorecard_level_orders(queues=false) -%}
+    {%- set orders = [] -%}
+    {%- for l in scorecard_levels() -%}
+        {%- if l.queues or not queues -%}{%- do orders.append(loop.index) -%}{%- endif -%}
+    {%- endfor -%}
+    [{{ orders | join(', ') }}]
+{%- endmacro %}
+
+{#- `field` of the level at `level_order` (scorecard_levels), as one expression over a fact row's columns. -#}
+{% macro scorecard_level_value(field) -%}
     {%- set branches = [] -%}
     {%- for l in scorecard_levels() -%}
-        {%- set columns = [
-            'report_month', "'" ~ l.level ~ "' as level", loop.index ~ ' as level_order',
-            l.member ~ ' as member', l.parent ~ ' as parent', l.service ~ ' as service_code',
-            l.territory ~ ' as territory_code', l.macro_region ~ ' as macro_region_code',
-            l.targets ~ ' as target_service_code',
-        ] + scorecard_parts('operator') -%}
-        {%- for part in scorecard_parts('queue') -%}
-            {%- do columns.append((part if l.queues else 'cast(null as Nullable(UInt64))') ~ ' as ' ~ part) -%}
-        {%- endfor -%}
-        {%- do branches.append('select\n        ' ~ columns | join(',\n        ') ~ '\n    from ' ~ l.rows) -%}
+        {%- set value = "'" ~ l.level ~ "'" if field == 'level' else l[field] -%}
+        {%- do branches.append(value if loop.last else 'level_order = ' ~ loop.index ~ ', ' ~ value) -%}
     {%- endfor -%}
-    {{ branches | join('\n    union all\n    ') }}
+    multiIf({{ branches | join(', ') }})
+{%- endmacro %}
+
+{#- A fact row's member, parent, place and target key at its `level_order`, as `level_<name>` columns. -#}
+{% macro scorecard_level_columns() -%}
+    {%- set columns = [] -%}
+    {%- for field, name in [('member', 'member'), ('parent', 'parent'), ('service', 'service_code'),
+                            ('territory', 'territory_code'), ('macro_region', 'macro_region_code'),
+                            ('targets', 'target_service_code')] -%}
+        {%- do columns.append(scorecard_level_value(field) ~ ' as level_' ~ name) -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
+{%- endmacro %}
+
+{#-
+    Every level's rows in one pass over `rows` (fact rows, each once per level it counts at, with its
+    scorecard_level_columns): member, parent, the target key and the summed parts; a level without queues
+    has NULL queue parts.
+-#}
+{% macro scorecard_level_sums(rows) -%}
+    {%- set keys = [
+        'member', 'parent', 'service_code', 'territory_code', 'macro_region_code', 'target_service_code',
+    ] -%}
+    {%- set columns = ['report_month', scorecard_level_value('level') ~ ' as level', 'level_order'] -%}
+    {%- for key in keys -%}
+        {%- do columns.append('level_' ~ key ~ ' as ' ~ key) -%}
+    {%- endfor -%}
+    {%- for part in scorecard_parts('operator') -%}
+        {%- do columns.append('sum(' ~ part ~ ') as ' ~ part) -%}
+    {%- endfor -%}
+    {%- for part in scorecard_parts('queue') -%}
+        {%- do columns.append(
+            'if(level_order in ' ~ scorecard_level_orders(queues=true) | replace('[', '(') | replace(']', ')')
+            ~ ', sum(' ~ part ~ '), null) as ' ~ part
+        ) -%}
+    {%- endfor -%}
+    select
+        {{ columns | join(',\n        ') }}
+    from {{ rows }}
+    group by report_month, level_order, level_{{ keys | join(', level_') }}
 {%- endmacro %}
 
 {#-

@@ -182,6 +182,15 @@ def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, r
         ("views.v_cc_service_daily", "report_date, service_code, territory_code"),
         ("views.v_cc_national_daily", "report_date"),
         ("views.v_crm_cms_reconciliation_daily", "report_date, service_code"),
+        # the aggregates that rebuild only the months the build's detail rows touched (rebuilt_months)
+        ("aggregate.agg_cc__service_interval", "report_date, service_code, territory_code, interval_start"),
+        ("aggregate.agg_cc__service_daily", "report_date, service_code, territory_code"),
+        ("aggregate.agg_cc__service_monthly", "report_month, service_code, territory_code"),
+        ("aggregate.agg_cc__reconciliation_daily", "report_date, service_code"),
+        ("aggregate.agg_cc__scorecard_monthly", "report_month, level_order, member, parent"),
+        ("aggregate.agg_cms__chats_daily", "report_date, service_code, territory_code, channel"),
+        ("aggregate.agg_crm__appeal_funnel_monthly", "report_month, territory_code, product_code, service_code"),
+        ("aggregate.agg_wfm__staffing_interval", "report_date, service_code, territory_code, interval_start"),
     ):
         # build_id names the build that wrote a row and loaded_at when its extract was loaded: they differ
         # between the two warehouses by design

@@ -1,12 +1,22 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, service_code)',
+    ttl='report_date + toIntervalYear(3)',
 ) }}
+
+{#- A call appeal lands on its reconciliation date, a day of the contact it matched: both dates move months. -#}
+{%- set written = [
+    [ref('dtl_cms__contacts'), 'report_date'],
+    [ref('dtl_crm__appeals'), 'report_date'],
+    [ref('dtl_crm__appeals'), 'reconciliation_date'],
+] %}
 
 with contacts as (
     select * from {{ ref('dtl_cms__contacts') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 appeals as (
@@ -15,7 +25,7 @@ appeals as (
 
 call_appeals as (
     select * from appeals
-    where channel = 'call'
+    where channel = 'call' and {{ rebuilt_months('reconciliation_date', written) }}
 ),
 
 -- handled contacts, each with whether some call appeal references it

@@ -1,24 +1,38 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
     engine='MergeTree()',
-    partition_by='toYear(report_month)',
+    partition_by='toYYYYMM(report_month)',
     order_by='(report_month, level_order, member)',
+    ttl='report_month + toIntervalYear(3)',
 ) }}
+
+{#- agg_cc__service_monthly's months are those of the contacts it counts; an aggregate carries no build_id. -#}
+{%- set written = [
+    [ref('dtl_wfm__operator_days'), 'report_date'],
+    [ref('dtl_crm__appeals'), 'report_date'],
+    [ref('dtl_cms__chats'), 'report_date'],
+    [ref('dtl_cms__contacts'), 'report_date'],
+] %}
 
 with operator_days as (
     select * from {{ ref('dtl_wfm__operator_days') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 appeals as (
     select * from {{ ref('dtl_crm__appeals') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 chats as (
     select * from {{ ref('dtl_cms__chats') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 service_monthly as (
     select * from {{ ref('agg_cc__service_monthly') }}
+    where {{ rebuilt_months('report_month', written) }}
 ),
 
 territories as (
@@ -154,78 +168,56 @@ operator_rows as (
     group by f.report_month, f.operator_login, f.team
 ),
 
-team_rows as (
+-- Every fact once for each level it counts at: an operator row at every level, a queue count (service ×
+-- territory, the lowest level owning queues) from there up. Above the team, the macro-region is the
+-- territory's in the dictionary; an operator row keeps its team's for the two levels below.
+facts as (
     select
         report_month,
+        operator_login,
         team,
         service_code,
         territory_code,
-        macro_region_code,
-        {{ scorecard_part_sums(scorecard_parts('operator')) }}
-    from operator_rows
-    group by report_month, team, service_code, territory_code, macro_region_code
-),
-
--- Service × territory: its teams' operator-side sums and its queues' counts, on one row shape.
-service_territory_facts as (
-    select
-        report_month,
-        service_code,
-        territory_code,
+        macro_region_code as team_macro_region_code,
+        true as is_operator_side,
         {{ scorecard_parts_or_zero(scorecard_parts('operator')) }}
-    from team_rows
+    from operator_rows
     union all
     select
         report_month,
+        null as operator_login,
+        null as team,
         service_code,
         territory_code,
+        null as team_macro_region_code,
+        false as is_operator_side,
         {{ scorecard_parts_or_zero(scorecard_parts('queue')) }}
     from service_monthly
 ),
 
-service_territory_rows as (
+placed_facts as (
     select
-        f.report_month as report_month,
-        f.service_code as service_code,
-        f.territory_code as territory_code,
-        any(t.macro_region_code) as macro_region_code,
-        {{ scorecard_part_sums(scorecard_parts(none), 'f.') }}
-    from service_territory_facts as f
+        f.*,
+        t.macro_region_code as macro_region_code
+    from facts as f
     left join territories as t on f.territory_code = t.territory_code
-    group by f.report_month, f.service_code, f.territory_code
 ),
 
-territory_rows as (
+level_facts as (
     select
-        report_month,
-        territory_code,
-        macro_region_code,
-        {{ scorecard_part_sums(scorecard_parts(none)) }}
-    from service_territory_rows
-    group by report_month, territory_code, macro_region_code
+        *,
+        arrayJoin(
+            if(is_operator_side, {{ scorecard_level_orders() }}, {{ scorecard_level_orders(queues=true) }})
+        ) as level_order,
+        {{ scorecard_level_columns() }}
+    from placed_facts
 ),
 
-macro_region_rows as (
-    select
-        report_month,
-        macro_region_code,
-        {{ scorecard_part_sums(scorecard_parts(none)) }}
-    from territory_rows
-    group by report_month, macro_region_code
-),
-
-center_rows as (
-    select
-        report_month,
-        {{ scorecard_part_sums(scorecard_parts(none)) }}
-    from macro_region_rows
-    group by report_month
-),
-
--- The levels, lowest first: member, parent (the member of the next level up) and the target row's key.
--- Levels below service × territory own no queue: their queue parts are NULL.
+-- The levels, lowest first: member, parent (the member of the next level up) and the target row's key,
+-- with the parts summed in one pass. Levels below service × territory own no queue: their queue parts are
+-- NULL.
 levels as (
-    {{ scorecard_level_selects() }}
+    {{ scorecard_level_sums('level_facts') }}
 ),
 
 -- One row per service key ('*' included): each component's floor, target and weight.

@@ -1,12 +1,17 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, service_code, territory_code, interval_start)',
+    ttl='report_date + toIntervalYear(3)',
 ) }}
+
+{%- set written = [[ref('dtl_cms__contacts'), 'report_date']] %}
 
 with contacts as (
     select * from {{ ref('dtl_cms__contacts') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 counts as (

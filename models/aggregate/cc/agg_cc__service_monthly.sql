@@ -1,12 +1,17 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
     engine='MergeTree()',
-    partition_by='toYear(report_month)',
+    partition_by='toYYYYMM(report_month)',
     order_by='(report_month, service_code, territory_code)',
+    ttl='report_month + toIntervalYear(3)',
 ) }}
+
+{%- set written = [[ref('dtl_cms__contacts'), 'report_date']] %}
 
 with contacts as (
     select * from {{ ref('dtl_cms__contacts') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 -- Counted from the contacts, not summed from the daily aggregate, so that the monthly numbers never

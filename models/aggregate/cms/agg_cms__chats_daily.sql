@@ -1,12 +1,17 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, service_code, territory_code, channel)',
+    ttl='report_date + toIntervalYear(3)',
 ) }}
+
+{%- set written = [[ref('dtl_cms__chats'), 'report_date']] %}
 
 with chats as (
     select * from {{ ref('dtl_cms__chats') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 counts as (

@@ -1,15 +1,27 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
     engine='MergeTree()',
+    partition_by='toYYYYMM(report_month)',
     order_by='(report_month, territory_code, product_code, service_code)',
+    ttl='report_month + toIntervalYear(3)',
 ) }}
+
+{#- dtl_brm__subscriber_months rewrites an account's every month and deletes the months it no longer has, so
+    any row it wrote makes every month a candidate. -#}
+{%- set written = [
+    [ref('dtl_crm__appeals'), 'report_date'],
+    [ref('dtl_brm__subscriber_months'), none],
+] %}
 
 with appeals as (
     select * from {{ ref('dtl_crm__appeals') }}
+    where {{ rebuilt_months('report_date', written) }}
 ),
 
 subscriber_months as (
     select * from {{ ref('dtl_brm__subscriber_months') }}
+    where {{ rebuilt_months('report_month', written) }}
 ),
 
 appeal_counts as (
