@@ -1,0 +1,58 @@
+{#-
+    How a snapshot run writes its changes into the snapshot table: only the rows it changes are written.
+
+    dbt-clickhouse copies every unchanged row into a new table and swaps it in, so each run rewrites the whole
+    history. Here the staging table's 'update' rows name the current versions a run closes (their dbt_scd_id
+    and new dbt_valid_to) and its 'insert' rows are the new versions. A run
+      1. inserts the closed form of each closed version (its stored row with the new dbt_valid_to) and the
+         new versions: new parts holding only the run's rows;
+      2. deletes the still-open originals of the closed versions with a lightweight DELETE, which only marks
+         rows as gone in the parts that hold them (no column of the table is rewritten).
+    The closed copies are told from their originals by dbt_valid_to (set on the copy, NULL on the original),
+    so the delete cannot touch what step 1 wrote; inserting first means a run that fails between the steps
+    leaves a duplicate open row to be deleted by the next run's rerun, never a lost version.
+    `ALTER TABLE ... UPDATE dbt_valid_to` would be one statement, but it is a mutation that rewrites the
+    column in every part holding a closed version (with the history spread over all parts: the whole
+    column), and its new value per row would need a join the mutation cannot express.
+    Hard deletes ('delete' rows, when a snapshot invalidates them) close versions the same way.
+-#}
+{% macro clickhouse__snapshot_merge_sql(target, source, insert_cols) -%}
+    {%- set insert_cols_csv = insert_cols | join(', ') -%}
+    {%- set valid_to_col = adapter.quote('dbt_valid_to') -%}
+    {%- set closed_versions -%}
+        select dbt_scd_id from {{ source }} where dbt_change_type in ('update', 'delete')
+    {%- endset %}
+
+    {% call statement('insert_closed_versions') %}
+        insert into {{ target }} ({{ insert_cols_csv }})
+        select
+            {%- for column in insert_cols %}
+                {% if column == valid_to_col -%}
+                    closing.dbt_valid_to as dbt_valid_to
+                {%- else -%}
+                    stored.{{ column }} as {{ column }}
+                {%- endif %}{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        from (
+            select * from {{ target }}
+            where dbt_valid_to is null and dbt_scd_id in ({{ closed_versions }})
+        ) as stored
+        inner join (
+            select dbt_scd_id, dbt_valid_to from {{ source }} where dbt_change_type in ('update', 'delete')
+        ) as closing on stored.dbt_scd_id = closing.dbt_scd_id
+    {% endcall %}
+
+    {% call statement('insert_new_versions') %}
+        insert into {{ target }} ({{ insert_cols_csv }})
+        select {{ insert_cols_csv }}
+        from {{ source }}
+        where dbt_change_type = 'insert'
+    {% endcall %}
+
+    {% call statement('delete_closed_originals') %}
+        delete from {{ target }} {{ on_cluster_clause(target) }}
+        where dbt_valid_to is null and dbt_scd_id in ({{ closed_versions }})
+    {% endcall %}
+
+    {% do return('select 1') %}
+{%- endmacro %}
