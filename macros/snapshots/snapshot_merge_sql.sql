@@ -8,9 +8,11 @@
          new versions: new parts holding only the run's rows;
       2. deletes the still-open originals of the closed versions with a lightweight DELETE, which only marks
          rows as gone in the parts that hold them (no column of the table is rewritten).
-    The closed copies are told from their originals by dbt_valid_to (set on the copy, NULL on the original),
-    so the delete cannot touch what step 1 wrote; inserting first means a run that fails between the steps
-    leaves a duplicate open row to be deleted by the next run's rerun, never a lost version.
+    The delete cannot touch what step 1 wrote: a closed copy has its dbt_valid_to set, and a new version is
+    spared by its (dbt_scd_id, dbt_valid_from), which no original shares (a version is new only when it
+    starts later than the current one), even where the scd id alone would match (a snapshot whose stored
+    validity was edited). Inserting first means a run that fails between the steps leaves an extra open row
+    (which the snapshot's unique test reports), never a lost version.
     `ALTER TABLE ... UPDATE dbt_valid_to` would be one statement, but it is a mutation that rewrites the
     column in every part holding a closed version (with the history spread over all parts: the whole
     column), and its new value per row would need a join the mutation cannot express.
@@ -51,7 +53,12 @@
 
     {% call statement('delete_closed_originals') %}
         delete from {{ target }} {{ on_cluster_clause(target) }}
-        where dbt_valid_to is null and dbt_scd_id in ({{ closed_versions }})
+        where
+            dbt_valid_to is null
+            and dbt_scd_id in ({{ closed_versions }})
+            and (dbt_scd_id, dbt_valid_from) not in (
+                select dbt_scd_id, dbt_valid_from from {{ source }} where dbt_change_type = 'insert'
+            )
     {% endcall %}
 
     {% do return('select 1') %}
