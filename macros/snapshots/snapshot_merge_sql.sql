@@ -25,16 +25,17 @@
         select dbt_scd_id from {{ source }} where dbt_change_type in ('update', 'delete')
     {%- endset %}
 
+    {%- set closed_form = [] -%}
+    {%- for column in insert_cols -%}
+        {%- do closed_form.append(
+            'closing.dbt_valid_to as dbt_valid_to' if column == valid_to_col
+            else 'stored.' ~ column ~ ' as ' ~ column
+        ) -%}
+    {%- endfor %}
+
     {% call statement('insert_closed_versions') %}
         insert into {{ target }} ({{ insert_cols_csv }})
-        select
-            {%- for column in insert_cols %}
-                {% if column == valid_to_col -%}
-                    closing.dbt_valid_to as dbt_valid_to
-                {%- else -%}
-                    stored.{{ column }} as {{ column }}
-                {%- endif %}{% if not loop.last %},{% endif %}
-            {%- endfor %}
+        select {{ closed_form | join(', ') }}
         from (
             select * from {{ target }}
             where dbt_valid_to is null and dbt_scd_id in ({{ closed_versions }})
