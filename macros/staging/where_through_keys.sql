@@ -6,9 +6,10 @@
     any other column waits until the whole raw table is deduplicated, every column of it. The keys are found
     by reading the view with only the columns the condition needs, which is cheap. A full build reads every
     row anyway and filters directly. Either way, the same rows as `select * from relation where condition`.
+    `through_keys` says which run is the narrow one where `is_incremental()` cannot (a snapshot's later runs).
 -#}
-{% macro where_through_keys(relation, key_columns, condition) -%}
-    {%- if is_incremental() %}
+{% macro where_through_keys(relation, key_columns, condition, through_keys=none) -%}
+    {%- if (is_incremental() if through_keys is none else through_keys) %}
         select * from {{ relation }}
         where
             ({{ key_columns | join(', ') }}) in (

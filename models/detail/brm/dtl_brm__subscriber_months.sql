@@ -17,21 +17,29 @@
     ",
 ) }}
 
-with accounts as (
-    select * from {{ ref('stg_brm__accounts') }}
-),
-
-calendar as (
+with calendar as (
     select * from {{ ref('dim_calendar') }}
 ),
 
 -- Months the warehouse reports on: from the calendar's first month to the month of the freshest account
--- state delivered; later months are not known yet.
+-- state delivered; later months are not known yet. The freshest state needs only the accounts' updated_at,
+-- so the staging view deduplicates just its key and order columns for it.
 horizon as (
     select
         min(toStartOfMonth(c.calendar_date)) as first_month,
-        (select toStartOfMonth(max(a.updated_at)) from accounts as a) as last_month
+        (select toStartOfMonth(max(a.updated_at)) from {{ ref('stg_brm__accounts') }} as a) as last_month
     from calendar as c
+),
+
+-- An account's months follow from its latest version alone, so a run rebuilds every month of the accounts
+-- delivered since the last run, and of every account when the horizon has moved to a new month. They are
+-- found through their keys: only their raw rows are deduplicated in full.
+{%- set rebuilt_accounts -%}
+    {{ rebuild_window('loaded_at', newer_only=true) }}
+    or {{ rebuild_window('(select h.last_month from horizon as h)', built_column='report_month', newer_only=true) }}
+{%- endset %}
+accounts as (
+    {{ where_through_keys(ref('stg_brm__accounts'), ['account_id'], rebuilt_accounts) }}
 ),
 
 accounts_in_horizon as (
@@ -54,16 +62,7 @@ accounts_in_horizon as (
             )
         ) as last_active_month
     from accounts
-    where
-        accounts.activated_at is not null
-        -- An account's months follow from its latest version alone, so a run rebuilds every month of the
-        -- accounts delivered since the last run, and of every account when the horizon has moved to a new month.
-        and (
-            {{ rebuild_window('accounts.loaded_at', newer_only=true) }}
-            or {{ rebuild_window(
-                '(select h.last_month from horizon as h)', built_column='report_month', newer_only=true
-            ) }}
-        )
+    where accounts.activated_at is not null
 ),
 
 -- An account is active in a month when it was activated on or before the month's last day and not
