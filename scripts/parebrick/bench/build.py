@@ -146,7 +146,7 @@ class Bench:
     def history(self, days: int, data: Path) -> History:
         warehouse = f"history-{days}"
         first_part = self.work / f"inbox-{days}"
-        last_day = split_at_last_day(data / "inbox", first_part)
+        last_day = split_at_last_day(data / "inbox", first_part, link=True)
         loaded = self.load(warehouse, first_part, data / "manifest.json")
         print(f"  {days} days loaded in {loaded:.0f} s", flush=True)
         date_loads_as_delivered(self.work / warehouse)

@@ -9,6 +9,7 @@ day they were exported) are full copies that the earlier days need too: both go 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -27,9 +28,14 @@ def extract_day(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def split_at_last_day(inbox: Path, before: Path, by: Path = CALLS) -> str:
+def split_at_last_day(inbox: Path, before: Path, by: Path = CALLS, link: bool = False) -> str:
     """Copy into `before` every extract of `inbox` but those of the last day of `by` (the call detail; a
-    landing zone without calls names another dated extract); return that day."""
+    landing zone without calls names another dated extract); return that day.
+
+    With `link`, the first part holds hard links instead of copies where both are on one file system (a copy
+    elsewhere), for a landing zone too big to copy, such as the benchmark's; nothing may then change a file
+    through either name.
+    """
     call_days = sorted({day for p in (inbox / by).iterdir() if (day := extract_day(p))})
     if not call_days:
         raise ValueError(f"{inbox / by} has no daily extracts to split")
@@ -42,5 +48,14 @@ def split_at_last_day(inbox: Path, before: Path, by: Path = CALLS) -> str:
         if day is None or day < last or relative.parent in _DICTIONARY_SNAPSHOTS:
             target = before / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+            if not (link and _linked(path, target)):
+                shutil.copy2(path, target)
     return last
+
+
+def _linked(path: Path, target: Path) -> bool:
+    try:
+        os.link(path, target)
+    except OSError:  # another file system, or one without hard links
+        return False
+    return True
