@@ -166,6 +166,16 @@ def assert_view_equals_truth(truth: list[dict[str, str]], names: list[str], rows
     assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
 
 
+def assert_same_rows(incremental: Warehouse, full: Warehouse, relation: str, columns: str, order: str) -> None:
+    """The rows of `relation` (its `columns`, in `order`) are the same in both warehouses: what an incremental
+    build left equals a full refresh."""
+    sql = f"SELECT {columns} FROM {relation} ORDER BY {order}"
+    (names, after_increment), (_, after_refresh) = incremental.rows(sql), full.rows(sql)
+    differing = [(a, b) for a, b in zip(after_increment, after_refresh) if a != b]
+    assert len(after_increment) == len(after_refresh), relation
+    assert differing == [], f"{relation}: {len(differing)} rows differ ({names}), first: {differing[:3]}"
+
+
 def whole_days(offered: dict[Any, int], share: float = 0.5) -> set[Any]:
     """docs/metrics.md, metric_is_whole_day, computed again in Python: the dates from the first to the last
     whose national offered reaches `share` of the median day's (dates in order of their keys)."""

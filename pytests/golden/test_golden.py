@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import Warehouse, assert_view_equals_truth, read_truth, start_clickhouse_server, whole_days
+from support import (
+    Warehouse, assert_same_rows, assert_view_equals_truth, read_truth, start_clickhouse_server, whole_days,
+)
 
 from parebrick.bench.inbox import split_at_last_day
 
@@ -197,11 +199,7 @@ def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, r
         columns = "* EXCEPT (build_id)" if relation.startswith("detail.") else "*"
         if relation == "detail.dtl_brm__subscriber_months":
             columns = "* EXCEPT (build_id, loaded_at)"
-        sql = f"SELECT {columns} FROM {relation} ORDER BY {order}"
-        (names, after_increment), (_, after_refresh) = incremental.rows(sql), full.rows(sql)
-        differing = [(a, b) for a, b in zip(after_increment, after_refresh) if a != b]
-        assert len(after_increment) == len(after_refresh), relation
-        assert differing == [], f"{relation}: {len(differing)} rows differ ({names}), first: {differing[:3]}"
+        assert_same_rows(incremental, full, relation, columns, order)
 
 
 def test_a_build_tests_what_it_changed_and_dbt_test_tests_everything(generated, tmp_path_factory, repo):

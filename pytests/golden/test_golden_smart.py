@@ -15,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from parebrick.bench.inbox import split_at_last_day
-from support import REPO, SMART_SELECT, Warehouse, assert_view_equals_truth, read_truth, truth_text
+from support import (
+    REPO, SMART_SELECT, Warehouse, assert_same_rows, assert_view_equals_truth, read_truth, truth_text,
+)
 
 TOLERANCE = 0.01
 
@@ -99,8 +101,4 @@ def test_an_incremental_week_equals_a_full_refresh(smart_extracts, tmp_path_fact
         ("dtl_smart__alerts", "cabinet, client, rule, opened_at"),
     ):
         columns = "* EXCEPT (build_id)" if relation in ("dtl_smart__polls", "dtl_smart__reports") else "*"
-        sql = f"SELECT {columns} FROM detail.{relation} ORDER BY {order}"
-        (names, after_increment), (_, after_refresh) = incremental.rows(sql), full.rows(sql)
-        differing = [(a, b) for a, b in zip(after_increment, after_refresh) if a != b]
-        assert len(after_increment) == len(after_refresh), relation
-        assert differing == [], f"{relation}: {len(differing)} rows differ ({names}), first: {differing[:3]}"
+        assert_same_rows(incremental, full, f"detail.{relation}", columns, order)
