@@ -119,7 +119,21 @@ billing_customers as (
 -- tariff), a move to the offered tariff for an upsell. `c` and `d` are the lambdas' parameters, not columns.
 member_contracts as (
     select
-        w.*,
+        w.campaign_id as campaign_id,
+        w.customer_id as customer_id,
+        w.segment_code as segment_code,
+        w.member_group as member_group,
+        w.priority as priority,
+        w.assigned_at as assigned_at,
+        w.is_in_both_groups as is_in_both_groups,
+        w.campaign_name as campaign_name,
+        w.channel as channel,
+        w.offer_product_code as offer_product_code,
+        w.offer_tariff_code as offer_tariff_code,
+        w.response_window_days as response_window_days,
+        w.window_start as window_start,
+        w.window_end as window_end,
+        w.pre_period_start as pre_period_start,
         billing_customers.customer_id is not null as is_billing_customer,
         arrayMap(
             c -> c.3,  -- noqa: RF02

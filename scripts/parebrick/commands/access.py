@@ -9,10 +9,9 @@ The embedded engine has no users: there each says so in one line.
 from __future__ import annotations
 
 import argparse
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from clickhouse_connect.driver.exceptions import ClickHouseError

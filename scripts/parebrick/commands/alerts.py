@@ -4,10 +4,10 @@ recipients by SMTP, recorded in the warehouse's ledger so that no rerun or crash
 from __future__ import annotations
 
 import argparse
-from functools import partial
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
