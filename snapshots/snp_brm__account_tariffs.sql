@@ -6,7 +6,8 @@
     committed out of load order, and of those only the ones whose staged version is not already the current
     row (the strategy would find no change in them: a version's dbt_valid_from is its updated_at). Every
     other account keeps its current row as it is; comparing all of them would join the whole subscriber
-    base every day. They are found through their keys, so that only their raw rows are deduplicated in full.
+    base every day. They are found among the deliveries (stg_brm__account_deliveries), then read through
+    their keys, so that only their raw rows are deduplicated.
 -#}
 {%- set snapshot_exists = execute and adapter.get_relation(this.database, this.schema, this.identifier) -%}
 
@@ -18,7 +19,10 @@
             where current.dbt_valid_to is null
         )
     {%- endset %}
-    {{ where_through_keys(ref('stg_brm__accounts'), ['account_id'], not_yet_current, through_keys=true) }}
+    {{ where_through_keys(
+        ref('stg_brm__accounts'), ['account_id'], not_yet_current, through_keys=true,
+        candidates='(select account_id from ' ~ ref('stg_brm__account_deliveries') ~ ' where ' ~ not_yet_current ~ ')',
+    ) }}
 {%- else %}
     select * from {{ ref('stg_brm__accounts') }}
 {%- endif %}

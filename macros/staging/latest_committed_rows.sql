@@ -6,6 +6,8 @@
     Rejected rows never reach raw, so a malformed row cannot replace a good one.
     superseded_committed_rows is the complement: the committed rows that rule replaced (every version of a
     key but the winner), for the data-quality reports; both share one order, so they never disagree.
+    committed_deliveries is every committed row, each version of a key: what a deliveries view reads
+    (e.g. stg_cms__contact_call_detail_deliveries), where a filter on any column reaches the raw table.
 -#}
 {% macro latest_committed_rows(relation, key_columns, version_column=none) -%}
     {{ _committed_rows_by_key(relation, key_columns, version_column, '1') }}
@@ -15,10 +17,20 @@
     {{ _committed_rows_by_key(relation, key_columns, version_column, '1, 18446744073709551615') }}
 {%- endmacro %}
 
+{% macro committed_deliveries(relation) -%}
+    select *
+    from {{ relation }}
+    where {{ _in_committed_batch() }}
+{%- endmacro %}
+
+{% macro _in_committed_batch() -%}
+    _batch_id in (select batch_id from {{ source('loader', 'committed_batches') }})
+{%- endmacro %}
+
 {% macro _committed_rows_by_key(relation, key_columns, version_column, limit) -%}
     select *
     from {{ relation }}
-    where _batch_id in (select batch_id from {{ source('loader', 'committed_batches') }})
+    where {{ _in_committed_batch() }}
     order by
         {{ key_columns | join(', ') }},
         {% if version_column %}{{ version_column }} desc, {% endif -%}

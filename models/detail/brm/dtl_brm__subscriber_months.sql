@@ -8,10 +8,15 @@
     ttl='report_month + toIntervalYear(3)',
     pre_hook="
         {% if is_incremental() %}
+            {%- set delivered = rebuild_window('loaded_at', newer_only=true) %}
             delete from {{ this }}
             where account_id in (
-                select account_id from {{ ref('stg_brm__accounts') }}
-                where {{ rebuild_window('loaded_at', newer_only=true) }}
+                select redelivered.account_id from (
+                    {{ where_through_keys(
+                        ref('stg_brm__accounts'), ['account_id'], delivered,
+                        candidates='(select account_id from ' ~ ref('stg_brm__account_deliveries') ~ ' where ' ~ delivered ~ ')',
+                    ) }}
+                ) as redelivered
             )
         {% endif %}
     ",
@@ -21,25 +26,32 @@ with calendar as (
     select * from {{ ref('dim_calendar') }}
 ),
 
+account_deliveries as (
+    select * from {{ ref('stg_brm__account_deliveries') }}
+),
+
 -- Months the warehouse reports on: from the calendar's first month to the month of the freshest account
--- state delivered; later months are not known yet. The freshest state needs only the accounts' updated_at,
--- so the staging view deduplicates just its key and order columns for it.
+-- state delivered; later months are not known yet. The freshest state is the newest updated_at of any
+-- delivery (each account's latest version wins its deduplication), read without deduplicating.
 horizon as (
     select
         min(toStartOfMonth(c.calendar_date)) as first_month,
-        (select toStartOfMonth(max(a.updated_at)) from {{ ref('stg_brm__accounts') }} as a) as last_month
+        (select toStartOfMonth(max(d.updated_at)) from account_deliveries as d) as last_month
     from calendar as c
 ),
 
 -- An account's months follow from its latest version alone, so a run rebuilds every month of the accounts
 -- delivered since the last run, and of every account when the horizon has moved to a new month. They are
--- found through their keys: only their raw rows are deduplicated in full.
+-- found among the deliveries, then read through their keys: only their raw rows are deduplicated.
 {%- set rebuilt_accounts -%}
     {{ rebuild_window('loaded_at', newer_only=true) }}
     or {{ rebuild_window('(select h.last_month from horizon as h)', built_column='report_month', newer_only=true) }}
 {%- endset %}
 accounts as (
-    {{ where_through_keys(ref('stg_brm__accounts'), ['account_id'], rebuilt_accounts) }}
+    {{ where_through_keys(
+        ref('stg_brm__accounts'), ['account_id'], rebuilt_accounts,
+        candidates='(select account_id from account_deliveries where ' ~ rebuilt_accounts ~ ')',
+    ) }}
 ),
 
 accounts_in_horizon as (

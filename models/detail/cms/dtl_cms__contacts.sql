@@ -12,6 +12,11 @@ with call_legs as (
     select * from {{ ref('stg_cms__contact_call_detail') }}
 ),
 
+-- read only by an incremental run, to find the sessions of its window
+call_leg_deliveries as (  -- noqa: ST03
+    select * from {{ ref('stg_cms__contact_call_detail_deliveries') }}
+),
+
 queue_rows as (
     select * from {{ ref('stg_cms__contact_queue_detail') }}
 ),
@@ -36,8 +41,36 @@ queue_dispositions as (
     select * from {{ ref('dim_cms_queue_dispositions') }}
 ),
 
+-- An incremental run rebuilds the contacts whose first leg started in its window. Their sessions are found
+-- among the deliveries (a filter there reaches the raw partitions): every contact of the window is among
+-- them, and the inner joins below keep only the contacts themselves. A filter on the key columns reaches
+-- into the staging views' deduplication, so only those sessions' rows are read. (The linter cannot see
+-- that the CTE and its uses are rendered together.)
+{% if is_incremental() %}
+    rebuilt_sessions as (  -- noqa: ST03
+        select distinct
+            node_id,
+            profile_id,
+            session_id
+        from call_leg_deliveries
+        where
+            session_seq_num = 0
+            and contact_type = 1
+            and {{ rebuild_window('started_at', built_column='contact_started_at') }}
+    ),
+{% endif %}
+
 -- A contact is an inbound session: its first leg is an incoming call. Later legs (transfers,
 -- redirects) belong to the same contact.
+first_legs as (
+    {{ where_through_keys(
+        'call_legs', ['node_id', 'profile_id', 'session_id'],
+        'session_seq_num = 0 and contact_type = 1 and '
+        ~ rebuild_window('started_at', built_column='contact_started_at'),
+        candidates='rebuilt_sessions',
+    ) }}
+),
+
 inbound_contacts as (
     select
         node_id,
@@ -45,25 +78,8 @@ inbound_contacts as (
         session_id,
         started_at as contact_started_at,
         contact_disposition
-    from call_legs
-    where
-        session_seq_num = 0
-        and contact_type = 1
-        and {{ rebuild_window('started_at', built_column='contact_started_at') }}
+    from first_legs
 ),
-
--- An incremental run reads only the sessions of the contacts it rebuilds: a filter on the key columns
--- reaches into the staging views' deduplication, so only those sessions' rows are read. (The linter
--- cannot see that the CTE and its uses are rendered together.)
-{% if is_incremental() %}
-    rebuilt_sessions as (  -- noqa: ST03
-        select
-            node_id,
-            profile_id,
-            session_id
-        from inbound_contacts
-    ),
-{% endif %}
 
 leg_counts as (
     select

@@ -18,6 +18,11 @@ with appeals as (
     select * from {{ ref('stg_crm__appeals') }}
 ),
 
+-- read only by an incremental run, to find the appeals of its window
+appeal_deliveries as (  -- noqa: ST03
+    select * from {{ ref('stg_crm__appeal_deliveries') }}
+),
+
 contacts as (
     select * from {{ ref('dtl_cms__contacts') }}
 ),
@@ -26,11 +31,13 @@ territories as (
     select * from {{ ref('dim_territories') }}
 ),
 
--- The appeals an incremental run compares: the rebuilt ones and one FCR window of history before them.
+-- The appeals an incremental run compares: the rebuilt ones and one FCR window of history before them,
+-- found among the deliveries and read through their keys.
+{%- set compared = rebuild_window('created_at', lookback_days=rebuild_days, margin_days=history_days) %}
 appeals_in_window as (
     {{ where_through_keys(
-        'appeals', ['appeal_id'],
-        rebuild_window('created_at', lookback_days=rebuild_days, margin_days=history_days)
+        'appeals', ['appeal_id'], compared,
+        candidates='(select appeal_id from appeal_deliveries where ' ~ compared ~ ')',
     ) }}
 ),
 
@@ -62,7 +69,7 @@ handled_contacts as (
         {% if is_incremental() %}
             -- only the contacts the rebuilt appeals can name: the join's right side stays small
             and session_id in (
-                select toInt64OrNull(named.contact_ref) from appeals as named
+                select toInt64OrNull(named.contact_ref) from appeals_in_window as named
                 where
                     named.channel = 'call'
                     and {{ rebuild_window('named.created_at', lookback_days=rebuild_days) }}
