@@ -9,6 +9,8 @@
     base every day. They are found among the deliveries (stg_brm__account_deliveries), then read through
     their keys, so that only their raw rows are deduplicated.
 -#}
+{#- read only by a later run, where dbt's parse cannot see the ref: -#}
+-- depends_on: {{ ref('stg_brm__account_deliveries') }}
 {%- set snapshot_exists = execute and adapter.get_relation(this.database, this.schema, this.identifier) -%}
 
 {%- if snapshot_exists %}

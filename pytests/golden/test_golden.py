@@ -271,7 +271,7 @@ def test_the_tariff_snapshot_records_every_new_version_however_billing_dated_it(
     """
     warehouse = Warehouse(tmp_path_factory.mktemp("tariffs"), repo)
     warehouse.load(generated / "inbox")
-    warehouse.dbt("run", "--select", "stg_brm__accounts")
+    warehouse.dbt("run", "--select", "+snp_brm__account_tariffs")  # the staging views it reads
     warehouse.dbt("snapshot", "--select", "snp_brm__account_tariffs")
     _, accounts = warehouse.rows(
         "SELECT account_id, customer_id, territory_code, product_code, activated_at, status, updated_at "
