@@ -23,7 +23,7 @@
     {%- endset %}
     {{ where_through_keys(
         ref('stg_brm__accounts'), ['account_id'], not_yet_current, through_keys=true,
-        candidates='(select account_id from ' ~ ref('stg_brm__account_deliveries') ~ ' where ' ~ not_yet_current ~ ')',
+        deliveries=ref('stg_brm__account_deliveries'),
     ) }}
 {%- else %}
     select * from {{ ref('stg_brm__accounts') }}

@@ -14,7 +14,7 @@
                 select redelivered.account_id from (
                     {{ where_through_keys(
                         ref('stg_brm__accounts'), ['account_id'], delivered,
-                        candidates='(select account_id from ' ~ ref('stg_brm__account_deliveries') ~ ' where ' ~ delivered ~ ')',
+                        deliveries=ref('stg_brm__account_deliveries'),
                     ) }}
                 ) as redelivered
             )
@@ -50,7 +50,7 @@ horizon as (
 accounts as (
     {{ where_through_keys(
         ref('stg_brm__accounts'), ['account_id'], rebuilt_accounts,
-        candidates='(select account_id from account_deliveries where ' ~ rebuilt_accounts ~ ')',
+        deliveries='account_deliveries',
     ) }}
 ),
 

@@ -46,6 +46,10 @@ queue_dispositions as (
 -- them, and the inner joins below keep only the contacts themselves. A filter on the key columns reaches
 -- into the staging views' deduplication, so only those sessions' rows are read. (The linter cannot see
 -- that the CTE and its uses are rendered together.)
+{%- set first_leg_in_window -%}
+    session_seq_num = 0 and contact_type = 1
+    and {{ rebuild_window('started_at', built_column='contact_started_at') }}
+{%- endset %}
 {% if is_incremental() %}
     rebuilt_sessions as (  -- noqa: ST03
         select distinct
@@ -53,10 +57,7 @@ queue_dispositions as (
             profile_id,
             session_id
         from call_leg_deliveries
-        where
-            session_seq_num = 0
-            and contact_type = 1
-            and {{ rebuild_window('started_at', built_column='contact_started_at') }}
+        where {{ first_leg_in_window }}
     ),
 {% endif %}
 
@@ -64,10 +65,8 @@ queue_dispositions as (
 -- redirects) belong to the same contact.
 first_legs as (
     {{ where_through_keys(
-        'call_legs', ['node_id', 'profile_id', 'session_id'],
-        'session_seq_num = 0 and contact_type = 1 and '
-        ~ rebuild_window('started_at', built_column='contact_started_at'),
-        candidates='rebuilt_sessions',
+        'call_legs', ['node_id', 'profile_id', 'session_id'], first_leg_in_window,
+        deliveries='call_leg_deliveries',
     ) }}
 ),
 

@@ -37,7 +37,7 @@ territories as (
 appeals_in_window as (
     {{ where_through_keys(
         'appeals', ['appeal_id'], compared,
-        candidates='(select appeal_id from appeal_deliveries where ' ~ compared ~ ')',
+        deliveries='appeal_deliveries',
     ) }}
 ),
 
