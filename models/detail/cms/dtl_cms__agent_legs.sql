@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['node_id', 'profile_id', 'session_id', 'session_seq_num', 'resource_id', 'started_at', 'q_index'],
+    delete_bound={'column': 'report_date', 'from_key': 'toDate(started_at)', 'days': 1},
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, service_code, territory_code, resource_id, session_id)',

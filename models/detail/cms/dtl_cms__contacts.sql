@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['node_id', 'profile_id', 'session_id'],
+    delete_bound={'column': 'report_date'},
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, service_code, territory_code, session_id)',

@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='appeal_id',
+    delete_bound={'column': 'report_date'},
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, territory_code, service_code, appeal_id)',

@@ -4,6 +4,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='cabinet, toDate(polled_at)',
+    delete_bound={'column': 'toDate(polled_at)', 'from_key': 'toDate(polled_at)'},
     engine='MergeTree()',
     order_by='(cabinet, client, polled_at)',
     partition_by='toYYYYMM(polled_at)',

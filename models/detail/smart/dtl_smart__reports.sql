@@ -4,6 +4,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='cabinet, report_date',
+    delete_bound={'column': 'toDate(reported_at_utc)', 'from_key': 'report_date', 'days': 1},
     engine='MergeTree()',
     order_by='(cabinet, client, reported_at_utc)',
     partition_by='toYYYYMM(reported_at_utc)',

@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['service_code', 'territory_code', 'interval_start'],
+    delete_bound={'column': 'report_date', 'from_key': 'toDate(interval_start)'},
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, service_code, territory_code, interval_start)',

@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['report_date', 'operator_login'],
+    delete_bound={'column': 'report_date', 'from_key': 'report_date'},
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, operator_login)',
