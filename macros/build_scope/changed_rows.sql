@@ -11,7 +11,8 @@
         them otherwise): the key filter reaches the raw table under the view's deduplication, so the view
         reads only those keys.
     A uniqueness test checks every row that shares a key with a changed row, so a duplicate between a new
-    row and an old one is still found. Everything else, and every test of `dbt test`, checks all rows.
+    row and an old one is still found; where the model's key bounds a sorting column (its `delete_bound`
+    range, macros/incremental/delete_insert.sql), those rows are looked for within that range only. Everything else, and every test of `dbt test`, checks all rows.
     Passing `--vars '{test_all_rows: true}'` makes a build check everything too.
 -#}
 {% macro get_where_subquery(relation) -%}
@@ -41,7 +42,15 @@
         {%- set rows = "build_id = '" ~ invocation_id ~ "'" -%}
         {%- if unique_columns -%}
             {%- set keys = unique_columns | join(', ') -%}
-            {%- do return('(' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ relation ~ ' where ' ~ rows ~ ')') -%}
+            {%- set sharing = '(' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ relation ~ ' where ' ~ rows ~ ')' -%}
+            {#- a model whose key fixes a sorting column's range (delete_bound) keeps its rows of one key there -#}
+            {%- set bound = tested.config.get('delete_bound') or {} -%}
+            {%- set unique_key = tested.config.get('unique_key') or [] -%}
+            {%- set unique_key = unique_key.split(',') if unique_key is string else unique_key -%}
+            {%- if bound.get('from_key') and unique_key | map('trim') | sort == unique_columns | sort -%}
+                {%- set sharing = sharing ~ ' and ' ~ key_bound_range(bound, relation, rows) -%}
+            {%- endif -%}
+            {%- do return(sharing) -%}
         {%- endif -%}
         {%- do return(rows) -%}
     {%- endif -%}

@@ -29,11 +29,7 @@
         }) -%}
         {%- set column = bound['column'] -%}
         {%- if bound.get('from_key') -%}
-            {%- set days = bound.get('days', 0) -%}
-            {%- do predicates.append(
-                column ~ ' between (select min(' ~ bound['from_key'] ~ ') - ' ~ days ~ ' from ' ~ new_rows ~ ')'
-                ~ ' and (select max(' ~ bound['from_key'] ~ ') + ' ~ days ~ ' from ' ~ new_rows ~ ')'
-            ) -%}
+            {%- do predicates.append(key_bound_range(bound, new_rows)) -%}
         {%- else -%}
             {%- do predicates.append(
                 column ~ ' in (select ' ~ column ~ ' from ' ~ existing_relation
@@ -45,3 +41,14 @@
         existing_relation, unique_key, predicates, is_distributed
     ) %}
 {% endmacro %}
+
+
+{#- `delete_bound`'s range form: the values of its column that the keys of `rows` (a relation, `where` a
+    condition on it) allow, `c between min(e) - n and max(e) + n`. The uniqueness test of the rows a build
+    wrote uses it too (macros/build_scope/changed_rows.sql). -#}
+{% macro key_bound_range(bound, rows, where='') -%}
+    {%- set days = bound.get('days', 0) -%}
+    {%- set read = ' from ' ~ rows ~ (' where ' ~ where if where else '') -%}
+    {{ bound['column'] }} between (select min({{ bound['from_key'] }}) - {{ days }}{{ read }})
+    and (select max({{ bound['from_key'] }}) + {{ days }}{{ read }})
+{%- endmacro %}
