@@ -181,6 +181,7 @@ def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, r
          "node_id, profile_id, session_id, session_seq_num, resource_id, started_at, q_index"),
         ("detail.dtl_brm__subscriber_months", "account_id, report_month"),
         ("detail.dtl_cms__chats", "chat_id"),
+        ("detail.dtl_crm__campaign_members", "campaign_id, customer_id"),
         ("views.v_appeal_funnel_monthly", "report_month, territory_code, product_code, service_code"),
         ("views.v_cc_service_daily", "report_date, service_code, territory_code"),
         ("views.v_cc_national_daily", "report_date"),
@@ -200,7 +201,14 @@ def test_an_incremental_day_equals_a_full_refresh(generated, tmp_path_factory, r
         columns = "* EXCEPT (build_id)" if relation.startswith("detail.") else "*"
         if relation in ("detail.dtl_brm__subscriber_months", "detail.dtl_cms__chats"):
             columns = "* EXCEPT (build_id, loaded_at)"
+        if relation == "detail.dtl_crm__campaign_members":
+            columns = ("* EXCEPT (build_id, member_loaded_at, campaign_loaded_at, communications_loaded_at, "
+                       "accounts_loaded_at)")
         assert_same_rows(incremental, full, relation, columns, order)
+
+    # the campaign members' run rewrote the members whose inputs changed, not every member
+    _, builds = incremental.rows("SELECT build_id, count() FROM detail.dtl_crm__campaign_members GROUP BY build_id")
+    assert len(builds) == 2, builds
 
 
 def test_a_build_tests_what_it_changed_and_dbt_test_tests_everything(generated, tmp_path_factory, repo):

@@ -1,10 +1,21 @@
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['campaign_id', 'customer_id'],
     engine='MergeTree()',
     order_by='(campaign_id, segment_code, customer_id)',
 ) }}
 
 {%- set time_zone = var('mkt_time_zone') %}
+{#- Delivered since the last build: newer than the newest delivery of that input the built rows were made
+    from. Each input has its own clock, because the loads of different extracts need not share one. -#}
+{%- set never = "toDateTime64(0, 3, 'UTC')" %}
+{%- set since_built = {} %}
+{%- for input in ['member', 'campaign', 'communications', 'accounts'] %}
+    {%- do since_built.update({input: rebuild_window(
+        'loaded_at', built_column='ifNull(existing.' ~ input ~ '_loaded_at, ' ~ never ~ ')', newer_only=true
+    )}) %}
+{%- endfor %}
 with campaigns as (
     select * from {{ ref('stg_crm__campaigns') }}
 ),
@@ -19,6 +30,83 @@ communications as (
 
 account_versions as (
     select * from {{ ref('stg_brm__account_versions') }}
+),
+
+-- the deliveries views are read only by an incremental run, to find what changed and whose it is
+member_deliveries as (  -- noqa: ST03
+    select * from {{ ref('stg_crm__campaign_member_deliveries') }}
+),
+
+communication_deliveries as (  -- noqa: ST03
+    select * from {{ ref('stg_crm__communication_deliveries') }}
+),
+
+account_deliveries as (  -- noqa: ST03
+    select * from {{ ref('stg_brm__account_deliveries') }}
+),
+
+-- A member's row follows from its campaign, its own listing, its communications and every version of every
+-- account that names its customer. So an incremental run rebuilds the members of the customers named by
+-- any version of an account or a communication delivered since the last build (a version can move either
+-- to another customer: both customers' results change), the members delivered since, and every member of
+-- a campaign delivered since. The customers' accounts and communications are found among the deliveries
+-- (a filter there reaches the raw tables) and read through their keys.
+{%- if is_incremental() %}
+    changed_customers as (  -- noqa: ST03
+        select customer_id from account_deliveries
+        where account_id in (select account_id from account_deliveries where {{ since_built['accounts'] }})
+        union distinct
+        select customer_id from communication_deliveries
+        where communication_id in (
+            select communication_id from communication_deliveries where {{ since_built['communications'] }}
+        )
+        union distinct
+        select customer_id from member_deliveries
+        where {{ since_built['member'] }}
+    ),
+
+    changed_campaigns as (  -- noqa: ST03
+        select campaign_id from campaigns
+        where {{ since_built['campaign'] }}
+    ),
+{%- endif %}
+{%- set rebuilt_member = (
+    'customer_id in changed_customers or campaign_id in changed_campaigns' if is_incremental() else 'true'
+) %}
+
+rebuilt_members as (
+    {{ where_through_keys(
+        'members', ['campaign_id', 'customer_id'], rebuilt_member,
+        deliveries='member_deliveries',
+    ) }}
+),
+
+{%- if is_incremental() %}
+    rebuilt_customers as (  -- noqa: ST03
+        select distinct customer_id from rebuilt_members
+    ),
+{%- endif %}
+
+-- every version of each account that any version names a rebuilt member's customer with
+customer_account_versions as (
+    select * from account_versions
+    {%- if is_incremental() %}
+        where account_id in (
+            select named.account_id from account_deliveries as named
+            where named.customer_id in rebuilt_customers
+        )
+    {%- endif %}
+),
+
+-- the rebuilt members' communications: every one whose latest version names one of their customers
+customer_communications as (
+    select * from communications
+    {%- if is_incremental() %}
+        where communication_id in (
+            select named.communication_id from communication_deliveries as named
+            where named.customer_id in rebuilt_customers
+        )
+    {%- endif %}
 ),
 
 -- docs metric_mkt_window: the window and the pre-period in whole days of the CRM's and billing's calendar.
@@ -38,8 +126,10 @@ member_windows as (
         campaigns.response_window_days as response_window_days,
         toDate(members.assigned_at, '{{ time_zone }}') as window_start,
         toDate(members.assigned_at, '{{ time_zone }}') + campaigns.response_window_days as window_end,
-        toDate(members.assigned_at, '{{ time_zone }}') - campaigns.response_window_days as pre_period_start
-    from members
+        toDate(members.assigned_at, '{{ time_zone }}') - campaigns.response_window_days as pre_period_start,
+        members.loaded_at as member_loaded_at,
+        campaigns.loaded_at as campaign_loaded_at
+    from rebuilt_members as members
     inner join campaigns on members.campaign_id = campaigns.campaign_id
 ),
 
@@ -54,12 +144,13 @@ account_history as (
         product_code,
         tariff_code,
         updated_at,
+        loaded_at,
         lagInFrame(tariff_code) over account_history as previous_tariff_code,
         row_number() over account_history as version_no,
         argMax(customer_id, updated_at) over whole_account as account_customer_id,
         argMax(product_code, updated_at) over whole_account as account_product_code,
         argMax(activated_at, updated_at) over whole_account as account_activated_at
-    from account_versions
+    from customer_account_versions
     window
         account_history as (
             partition by account_id order by updated_at rows between unbounded preceding and current row
@@ -78,7 +169,8 @@ account_history as (
 customer_facts as (
     select
         tupleElement(fact, 1) as fact_customer_id,
-        tupleElement(fact, 2) as contract
+        tupleElement(fact, 2) as contract,
+        loaded_at
     from account_history
     array join arrayConcat(
         [(customer_id, cast(null, 'Nullable(Tuple(String, Nullable(String), Date))'))],
@@ -104,11 +196,13 @@ customer_facts as (
     ) as fact
 ),
 
--- Every customer billing knows, with the contracts of their accounts.
+-- Every customer billing knows, with the contracts of their accounts and the newest delivery of the versions
+-- that name them.
 billing_customers as (
     select
         fact_customer_id as customer_id,
-        groupArrayIf(assumeNotNull(contract), contract is not null) as contracts
+        groupArrayIf(assumeNotNull(contract), contract is not null) as contracts,
+        max(loaded_at) as loaded_at
     from customer_facts
     where fact_customer_id is not null
     group by fact_customer_id
@@ -134,6 +228,9 @@ member_contracts as (
         w.window_start as window_start,
         w.window_end as window_end,
         w.pre_period_start as pre_period_start,
+        w.member_loaded_at as member_loaded_at,
+        w.campaign_loaded_at as campaign_loaded_at,
+        billing_customers.loaded_at as accounts_loaded_at,
         billing_customers.customer_id is not null as is_billing_customer,
         arrayMap(
             c -> c.3,  -- noqa: RF02
@@ -162,8 +259,9 @@ member_communications as (
         customer_id,
         count() as communications,
         countIf(is_delivered) as delivered_communications,
-        countIf(outcome = 'agreed') as agreed_communications
-    from communications
+        countIf(outcome = 'agreed') as agreed_communications,
+        max(loaded_at) as loaded_at
+    from customer_communications
     group by campaign_id, customer_id
 ),
 
@@ -194,7 +292,12 @@ final as (
         ) as is_contacted_control,
         m.converted_on as converted_on,
         m.window_contracts as window_contracts,
-        ifNull(member_communications.communications, 0) as communications
+        ifNull(member_communications.communications, 0) as communications,
+        -- the newest delivery of each input the row was made from: the clocks of the next incremental run
+        m.member_loaded_at as member_loaded_at,
+        m.campaign_loaded_at as campaign_loaded_at,
+        member_communications.loaded_at as communications_loaded_at,
+        m.accounts_loaded_at as accounts_loaded_at
     from member_contracts as m
     left join member_communications
         on m.campaign_id = member_communications.campaign_id and m.customer_id = member_communications.customer_id

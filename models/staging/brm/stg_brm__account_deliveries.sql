@@ -8,6 +8,7 @@ with source as (
 renamed as (
     select
         account_id,
+        customer_id,
         updated_at,
         _batch_id as batch_id,
         _source_row as source_row,
