@@ -13,7 +13,7 @@
 {%- set since_built = {} %}
 {%- for input in ['member', 'campaign', 'communications', 'accounts'] %}
     {%- do since_built.update({input: rebuild_window(
-        'loaded_at', built_column='ifNull(existing.' ~ input ~ '_loaded_at, ' ~ never ~ ')', newer_only=true
+        'delivered.loaded_at', built_column='ifNull(existing.' ~ input ~ '_loaded_at, ' ~ never ~ ')', newer_only=true
     )}) %}
 {%- endfor %}
 with campaigns as (
@@ -53,20 +53,26 @@ account_deliveries as (  -- noqa: ST03
 -- (a filter there reaches the raw tables) and read through their keys.
 {%- if is_incremental() %}
     changed_customers as (  -- noqa: ST03
-        select customer_id from account_deliveries
-        where account_id in (select account_id from account_deliveries where {{ since_built['accounts'] }})
+        select named.customer_id from account_deliveries as named
+        where
+            named.account_id in (
+                select delivered.account_id from account_deliveries as delivered
+                where {{ since_built['accounts'] }}
+            )
         union distinct
-        select customer_id from communication_deliveries
-        where communication_id in (
-            select communication_id from communication_deliveries where {{ since_built['communications'] }}
-        )
+        select named.customer_id from communication_deliveries as named
+        where
+            named.communication_id in (
+                select delivered.communication_id from communication_deliveries as delivered
+                where {{ since_built['communications'] }}
+            )
         union distinct
-        select customer_id from member_deliveries
+        select delivered.customer_id from member_deliveries as delivered
         where {{ since_built['member'] }}
     ),
 
     changed_campaigns as (  -- noqa: ST03
-        select campaign_id from campaigns
+        select delivered.campaign_id from campaigns as delivered
         where {{ since_built['campaign'] }}
     ),
 {%- endif %}
@@ -81,11 +87,11 @@ rebuilt_members as (
     ) }}
 ),
 
-{%- if is_incremental() %}
+{% if is_incremental() %}
     rebuilt_customers as (  -- noqa: ST03
         select distinct customer_id from rebuilt_members
     ),
-{%- endif %}
+{% endif %}
 
 -- every version of each account that any version names a rebuilt member's customer with
 customer_account_versions as (
@@ -168,9 +174,9 @@ account_history as (
 --     updated_at.
 customer_facts as (
     select
+        loaded_at,
         tupleElement(fact, 1) as fact_customer_id,
-        tupleElement(fact, 2) as contract,
-        loaded_at
+        tupleElement(fact, 2) as contract
     from account_history
     array join arrayConcat(
         [(customer_id, cast(null, 'Nullable(Tuple(String, Nullable(String), Date))'))],
@@ -260,7 +266,7 @@ member_communications as (
         count() as communications,
         countIf(is_delivered) as delivered_communications,
         countIf(outcome = 'agreed') as agreed_communications,
-        max(loaded_at) as loaded_at
+        max(loaded_at) as newest_loaded_at
     from customer_communications
     group by campaign_id, customer_id
 ),
@@ -281,6 +287,11 @@ final as (
         m.window_end as window_end,
         m.pre_period_start as pre_period_start,
         m.is_in_both_groups as is_in_both_groups,
+        -- the newest delivery of each input the row was made from: the clocks of the next incremental run
+        m.member_loaded_at as member_loaded_at,
+        m.campaign_loaded_at as campaign_loaded_at,
+        member_communications.newest_loaded_at as communications_loaded_at,
+        m.accounts_loaded_at as accounts_loaded_at,
         cast(m.window_contracts > 0 as Bool) as is_converted,
         cast(m.pre_period_contracts > 0 as Bool) as is_pre_converted,
         cast(ifNull(member_communications.delivered_communications, 0) > 0 as Bool) as is_delivered,
@@ -292,12 +303,7 @@ final as (
         ) as is_contacted_control,
         m.converted_on as converted_on,
         m.window_contracts as window_contracts,
-        ifNull(member_communications.communications, 0) as communications,
-        -- the newest delivery of each input the row was made from: the clocks of the next incremental run
-        m.member_loaded_at as member_loaded_at,
-        m.campaign_loaded_at as campaign_loaded_at,
-        member_communications.loaded_at as communications_loaded_at,
-        m.accounts_loaded_at as accounts_loaded_at
+        ifNull(member_communications.communications, 0) as communications
     from member_contracts as m
     left join member_communications
         on m.campaign_id = member_communications.campaign_id and m.customer_id = member_communications.customer_id
