@@ -12,7 +12,8 @@
         reads only those keys.
     A uniqueness test checks every row that shares a key with a changed row, so a duplicate between a new
     row and an old one is still found; where the model's key bounds a sorting column (its `delete_bound`
-    range, macros/incremental/delete_insert.sql), those rows are looked for within that range only. Everything else, and every test of `dbt test`, checks all rows.
+    range, macros/incremental/delete_insert.sql), those rows are looked for within that range only.
+    Everything else, and every test of `dbt test`, checks all rows.
     Passing `--vars '{test_all_rows: true}'` makes a build check everything too.
 -#}
 {% macro get_where_subquery(relation) -%}

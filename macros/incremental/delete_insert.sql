@@ -14,9 +14,9 @@
       - `{'column': c, 'from_key': e, 'days': n}`: c lies within n days of the range of e over the new rows,
         where e depends on the key alone and every row of a key has c within n days of e (the model's YAML
         says why). No lookup.
-    Everything else is the adapter's own delete+insert (`dbt.`: the internal packages), called with the bound as one more incremental
-    predicate. The new rows' table is named as the adapter names it; a change there fails the delete
-    loudly (unknown table), it cannot spare rows.
+    Everything else is the adapter's own delete+insert (`dbt.`: the internal packages), called with the
+    bound as one more incremental predicate. The new rows' table is named as the adapter names it; a change
+    there fails the delete loudly (unknown table), it cannot spare rows.
 -#}
 {% macro clickhouse__incremental_delete_insert(
     existing_relation, unique_key, incremental_predicates, is_distributed=False

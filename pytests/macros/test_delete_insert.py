@@ -4,7 +4,6 @@ the rows the key matches, and a build's uniqueness test looks for a key's rows w
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,13 @@ from support import run_tool
 
 from parebrick.embedded import open_client
 
-PROJECT = Path(__file__).parent / "project"
 MODELS = ("--select", "path:models/delete_insert")
 
 
 @pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory, repo) -> tuple[Path, dict[str, dict]]:
+def rebuilt(macro_project) -> tuple[Path, dict[str, dict]]:
     """Version 1 built in full, a row planted against ranged_rows' declaration, then version 2's build."""
-    root = tmp_path_factory.mktemp("delete_insert") / "project"
-    shutil.copytree(PROJECT, root)
-    shutil.copytree(repo / "macros", root / "macros")
-    env = {"PAREBRICK_WAREHOUSE": str(root / "warehouse")}
+    root, env = macro_project("delete_insert")
 
     def dbt(*args: str):
         result = run_tool(["dbt", *args, "--profiles-dir", str(root), *MODELS], cwd=root, env=env)

@@ -7,7 +7,6 @@ on rows that break it. The rates are checked against values computed here by han
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,11 @@ from support import run_tool
 
 from parebrick.embedded import open_client
 
-PROJECT = Path(__file__).parent / "project"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, repo) -> tuple[Path, dict[str, dict]]:
-    root = tmp_path_factory.mktemp("macros") / "project"
-    shutil.copytree(PROJECT, root)
-    shutil.copytree(repo / "macros", root / "macros")
-    env = {"PAREBRICK_WAREHOUSE": str(root / "warehouse")}
+def built(macro_project) -> tuple[Path, dict[str, dict]]:
+    root, env = macro_project("macros")
     # Seed and run first: under `dbt build` the seed's failing tests would skip the models.
     for step in ("seed", "run"):
         result = run_tool(["dbt", step, "--profiles-dir", str(root)], cwd=root, env=env)
