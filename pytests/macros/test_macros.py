@@ -49,6 +49,12 @@ def test_expression_is_true_passes_and_fails(built):
     assert outcome(built[1], "handled_always_equals_offered") == ("fail", 2)
 
 
+def test_relationships_finds_the_orphan_whether_or_not_the_children_are_narrowed(built):
+    assert outcome(built[1], "narrowed_children_name_known_services") == ("pass", 0)
+    assert outcome(built[1], "narrowed_children_include_an_unknown_service") == ("fail", 1)
+    assert outcome(built[1], "every_child_includes_an_unknown_service") == ("fail", 1)
+
+
 def test_percentage_accepts_null_and_rejects_out_of_range_and_nan(built):
     assert outcome(built[1], "percentage_rates_service_level_pct") == ("pass", 0)
     assert outcome(built[1], "percentage_rates_abandon_rate_pct") == ("pass", 0)

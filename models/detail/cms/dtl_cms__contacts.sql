@@ -6,6 +6,7 @@
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, service_code, territory_code, session_id)',
+    indexes=[minmax_index('session_id')],
     ttl='report_date + toIntervalYear(3)',
 ) }}
 

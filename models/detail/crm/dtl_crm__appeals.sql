@@ -6,20 +6,19 @@
     engine='MergeTree()',
     partition_by='toYYYYMM(report_date)',
     order_by='(report_date, territory_code, service_code, appeal_id)',
+    indexes=[minmax_index('appeal_id')],
     ttl='report_date + toIntervalYear(3)',
 ) }}
 
-{#- FCR looks fcr_window_days ahead and repeats look as far back, so an incremental run rebuilds at least
-    that far back, and reads one window more of history for the comparisons. -#}
-{%- set rebuild_days = "greatest(" ~ var('lookback_days') ~ ", " ~ var('fcr_window_days') ~ " + 1)" -%}
-{%- set history_days = var('fcr_window_days') ~ " + 1" -%}
+{#- FCR looks fcr_window_days ahead and repeats look as far back: one window, in days, with a day to spare. -#}
+{%- set window_days = var('fcr_window_days') ~ " + 1" -%}
 {%- set window_seconds = var('fcr_window_days') ~ " * 86400" -%}
 
 with appeals as (
     select * from {{ ref('stg_crm__appeals') }}
 ),
 
--- read only by an incremental run, to find the appeals of its window
+-- read only by an incremental run, to find the appeals it rebuilds
 appeal_deliveries as (  -- noqa: ST03
     select * from {{ ref('stg_crm__appeal_deliveries') }}
 ),
@@ -32,9 +31,55 @@ territories as (
     select * from {{ ref('dim_territories') }}
 ),
 
--- The appeals an incremental run compares: the rebuilt ones and one FCR window of history before them,
--- found among the deliveries and read through their keys.
-{%- set compared = rebuild_window('created_at', lookback_days=rebuild_days, margin_days=history_days) %}
+{% if is_incremental() -%}
+    -- the contacts this build rewrote: the call appeals that name them are matched again
+    rewritten_contacts as (  -- noqa: ST03
+        select
+            toString(session_id) as contact_ref,
+            report_date
+        from contacts
+        where build_id = {{ build_id() }}
+    ),
+
+    -- What an incremental run starts from: the appeals delivered within lookback_days of the newest
+    -- delivery built (new ones, late ones and new versions of old ones alike), and the call appeals that
+    -- name a rewritten contact. A call appeal is registered during its call, so not before the day before
+    -- the contact's local date: that bound keeps the search for them in the raw table's newest partitions.
+    seed_deliveries as (  -- noqa: ST03
+        select
+            delivered.customer_id as customer_id,
+            delivered.category as category,
+            delivered.created_at as created_at
+        from appeal_deliveries as delivered
+        where
+            {{ rebuild_window('delivered.loaded_at') }}
+            or (
+                delivered.channel = 'call'
+                and delivered.created_at >= (
+                    select toDateTime(minOrNull(named.report_date), 'UTC') - toIntervalDay(2) from rewritten_contacts as named
+                )
+                and delivered.contact_ref in (select named.contact_ref from rewritten_contacts as named)
+            )
+    ),
+{%- endif %}
+
+{#- An appeal's flags follow from the appeals of its customer in its category within a window either side,
+    and from its contact. So an incremental run rebuilds the appeals of the seeds' (customer, category)
+    pairs created from one window before the earliest seed on (a new appeal takes away the FCR of one up to
+    a window earlier), and compares them with one window more (their repeat flags look that far back).
+    Every other appeal keeps its flags: no appeal of its pair arrived within a window after it, and its
+    contact was not rewritten. The pairs are compared by a hash, NULL as '': a collision or a NULL only adds
+    pairs, each rebuilt whole the same way. -#}
+{%- set rebuilt_from = (
+    "(select minOrNull(seed.created_at) - toIntervalDay(" ~ window_days ~ ") from seed_deliveries as seed)"
+) %}
+{%- set compared = (
+    "cityHash64(ifNull(customer_id, ''), ifNull(category, '')) in ("
+    ~ "select cityHash64(ifNull(seed.customer_id, ''), ifNull(seed.category, '')) from seed_deliveries as seed)"
+    ~ " and created_at >= " ~ rebuilt_from ~ " - toIntervalDay(" ~ window_days ~ ")"
+) if is_incremental() else 'true' %}
+
+-- the appeals an incremental run compares, found among the deliveries and read through their keys
 appeals_in_window as (
     {{ where_through_keys(
         'appeals', ['appeal_id'], compared,
@@ -73,7 +118,7 @@ handled_contacts as (
                 select toInt64OrNull(named.contact_ref) from appeals_in_window as named
                 where
                     named.channel = 'call'
-                    and {{ rebuild_window('named.created_at', lookback_days=rebuild_days) }}
+                    and named.created_at >= {{ rebuilt_from }}
             )
         {% endif %}
     group by contact_ref
@@ -99,6 +144,7 @@ final as (
         a.is_resolved as is_resolved,
         a.resolved_at as resolved_at,
         a.operator_login as operator_login,
+        a.loaded_at as loaded_at,
         cast(a.channel = 'call' and h.contact_ref is not null as Bool) as is_matched_to_handled_contact,
         -- the CRM registers a chat appeal only for a chat an operator served
         cast(is_matched_to_handled_contact or a.channel = 'chat' as Bool) as rests_on_handled_contact,
@@ -121,7 +167,9 @@ final as (
     from customer_history as a
     left join territories as t on a.territory_code = t.territory_code
     left join handled_contacts as h on a.channel = 'call' and a.contact_ref = h.contact_ref
-    where {{ rebuild_window('a.created_at', lookback_days=rebuild_days) }}
+    {%- if is_incremental() %}
+        where a.created_at >= {{ rebuilt_from }}
+    {%- endif %}
 )
 
 select

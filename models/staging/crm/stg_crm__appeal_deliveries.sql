@@ -9,8 +9,13 @@ renamed as (
     select
         appeal_id,
         created_at,
+        channel,
+        customer_id,
+        category,
+        nullIf(contact_ref, '') as contact_ref,
         _batch_id as batch_id,
-        _source_row as source_row
+        _source_row as source_row,
+        _loaded_at as loaded_at
     from source
 )
 
