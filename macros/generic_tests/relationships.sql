@@ -7,28 +7,24 @@
     of a day's children no longer sorts the parent's whole raw table. A test of every child reads the whole
     parent anyway, so it joins it whole (measured: the filter made that slower).
 -#}
-{% macro clickhouse__test_relationships(model, column_name, to, field) %}
+{% macro clickhouse__test_relationships(model, column_name, to, field) -%}
+    {%- set named_only = 'where ' ~ field ~ ' in (select named.from_field from child as named)' %}
+    with child as (
+        select {{ column_name }} as from_field
+        from {{ model }}
+        where {{ column_name }} is not null
+    ),
 
-with child as (
-    select {{ column_name }} as from_field
-    from {{ model }}
-    where {{ column_name }} is not null
-),
+    parent as (
+        select {{ field }} as to_field
+        from {{ to }}{{ (' ' ~ named_only) if model is string else '' }}
+    )
 
-parent as (
-    select {{ field }} as to_field
-    from {{ to }}
-    {%- if model is string %}
-        where {{ field }} in (select named.from_field from child as named)
-    {%- endif %}
-)
-
-select child.from_field as from_field
-from child
-left join parent
-    on child.from_field = parent.to_field
-where parent.to_field is null
--- end_of_sql
-settings join_use_nulls = 1
-
-{% endmacro %}
+    select child.from_field as from_field
+    from child
+    left join parent
+        on child.from_field = parent.to_field
+    where parent.to_field is null
+    -- end_of_sql
+    settings join_use_nulls = 1
+{%- endmacro %}

@@ -13,6 +13,8 @@
 {#- FCR looks fcr_window_days ahead and repeats look as far back: one window, in days, with a day to spare. -#}
 {%- set window_days = var('fcr_window_days') ~ " + 1" -%}
 {%- set window_seconds = var('fcr_window_days') ~ " * 86400" -%}
+{#- an appeal's (customer, category) pair as one number -#}
+{%- set pair = "cityHash64(ifNull(customer_id, ''), ifNull(category, ''))" -%}
 
 with appeals as (
     select * from {{ ref('stg_crm__appeals') }}
@@ -32,50 +34,97 @@ territories as (
 ),
 
 {% if is_incremental() -%}
-    -- the contacts this build rewrote: the call appeals that name them are matched again
+    built_appeals as (  -- noqa: ST03
+        select * from {{ this }}
+    ),
+
+    -- the contacts this build rewrote, and what a call appeal naming one is now matched to (no row: not
+    -- handled); the same rule as handled_contacts below
     rewritten_contacts as (  -- noqa: ST03
         select
-            toString(session_id) as contact_ref,
-            report_date
+            session_id,
+            report_date,
+            toString(session_id) as contact_ref
         from contacts
         where build_id = {{ build_id() }}
     ),
 
-    -- What an incremental run starts from: the appeals delivered within lookback_days of the newest
-    -- delivery built (new ones, late ones and new versions of old ones alike), and the call appeals that
-    -- name a rewritten contact. A call appeal is registered during its call, so not before the day before
-    -- the contact's local date: that bound keeps the search for them in the raw table's newest partitions.
-    seed_deliveries as (  -- noqa: ST03
+    rewritten_matches as (  -- noqa: ST03
         select
-            delivered.customer_id as customer_id,
-            delivered.category as category,
-            delivered.created_at as created_at
-        from appeal_deliveries as delivered
+            toString(session_id) as contact_ref,
+            min(report_date) as contact_report_date,
+            any(service_code) as contact_service_code
+        from contacts
         where
-            {{ rebuild_window('delivered.loaded_at') }}
-            or (
-                delivered.channel = 'call'
-                and delivered.created_at >= (
-                    select toDateTime(minOrNull(named.report_date), 'UTC') - toIntervalDay(2) from rewritten_contacts as named
-                )
-                and delivered.contact_ref in (select named.contact_ref from rewritten_contacts as named)
+            outcome = 'handled'
+            and session_id in (select rewritten.session_id from rewritten_contacts as rewritten)
+        group by contact_ref
+    ),
+
+    -- The built call appeals whose rewritten contact now gives another match: handled or not, its date or
+    -- its service changed. Each appeal is registered during its call, so its local date is not before the
+    -- day before its contact's: that bound keeps the search in the table's newest days.
+    rematched_appeals as (  -- noqa: ST03
+        select
+            built.customer_id as customer_id,
+            built.category as category,
+            built.created_at as created_at
+        from built_appeals as built
+        left join rewritten_matches as now on built.contact_ref = now.contact_ref
+        where
+            built.channel = 'call'
+            and built.report_date >= (select minOrNull(rewritten.report_date) - 2 from rewritten_contacts as rewritten)
+            and built.contact_ref in (select rewritten.contact_ref from rewritten_contacts as rewritten)
+            and (
+                built.is_matched_to_handled_contact != (now.contact_ref is not null)
+                or built.reconciliation_date != ifNull(now.contact_report_date, built.report_date)
+                or built.reconciliation_service_code != ifNull(now.contact_service_code, built.service_code)
             )
+    ),
+
+    -- What an incremental run starts from: every appeal delivered since the newest delivery it built (a
+    -- new one, a late one, a new version of an old one), each version of it (one that moved to another
+    -- customer or category changes both pairs), and the rematched ones; per (customer, category) pair,
+    -- the earliest of them.
+    seed_pairs as (  -- noqa: ST03
+        select
+            {{ pair }} as pair,
+            min(created_at) as first_seed
+        from (
+            select
+                delivered.customer_id,
+                delivered.category,
+                delivered.created_at
+            from appeal_deliveries as delivered
+            where
+                delivered.appeal_id in (
+                    select redelivered.appeal_id from appeal_deliveries as redelivered
+                    where {{ rebuild_window('redelivered.loaded_at', built_column='loaded_at', newer_only=true) }}
+                )
+            union all
+            select
+                rematched.customer_id,
+                rematched.category,
+                rematched.created_at
+            from rematched_appeals as rematched
+        )
+        group by pair
     ),
 {%- endif %}
 
 {#- An appeal's flags follow from the appeals of its customer in its category within a window either side,
-    and from its contact. So an incremental run rebuilds the appeals of the seeds' (customer, category)
-    pairs created from one window before the earliest seed on (a new appeal takes away the FCR of one up to
-    a window earlier), and compares them with one window more (their repeat flags look that far back).
+    and from its contact. So an incremental run rebuilds each seed pair's appeals created from one window
+    before its earliest seed on (a new appeal takes away the FCR of one up to a window earlier), and
+    compares them with the pairs' appeals from one window more (their repeat flags look that far back).
     Every other appeal keeps its flags: no appeal of its pair arrived within a window after it, and its
-    contact was not rewritten. The pairs are compared by a hash, NULL as '': a collision or a NULL only adds
-    pairs, each rebuilt whole the same way. -#}
-{%- set rebuilt_from = (
-    "(select minOrNull(seed.created_at) - toIntervalDay(" ~ window_days ~ ") from seed_deliveries as seed)"
-) %}
+    contact gives the same match. The pairs are compared by a hash, NULL as '': a collision or a NULL only
+    adds pairs, each rebuilt whole the same way. -#}
+{#- The seed pairs as one scalar, (pairs, first seeds): ClickHouse computes a scalar subquery once per
+    query, where each reference to the CTE would compute the seeds again. -#}
+{%- set seeds = "(select tuple(groupArray(seed.pair), groupArray(seed.first_seed)) from seed_pairs as seed)" %}
+{%- set rebuilt_from = "arrayMin(tupleElement(" ~ seeds ~ ", 2)) - toIntervalDay(" ~ window_days ~ ")" %}
 {%- set compared = (
-    "cityHash64(ifNull(customer_id, ''), ifNull(category, '')) in ("
-    ~ "select cityHash64(ifNull(seed.customer_id, ''), ifNull(seed.category, '')) from seed_deliveries as seed)"
+    pair ~ " in (select arrayJoin(tupleElement(" ~ seeds ~ ", 1)))"
     ~ " and created_at >= " ~ rebuilt_from ~ " - toIntervalDay(" ~ window_days ~ ")"
 ) if is_incremental() else 'true' %}
 
@@ -90,6 +139,7 @@ appeals_in_window as (
 customer_history as (
     select
         *,
+        {{ pair }} as pair,
         -- the customer's next appeal in the same category, and the last resolved one before this appeal
         -- (toNullable: over an empty frame ClickHouse gives the type's default, 1970-01-01, not NULL)
         any(toNullable(created_at)) over (
@@ -168,7 +218,10 @@ final as (
     left join territories as t on a.territory_code = t.territory_code
     left join handled_contacts as h on a.channel = 'call' and a.contact_ref = h.contact_ref
     {%- if is_incremental() %}
-        where a.created_at >= {{ rebuilt_from }}
+        where
+            a.created_at >= transform(
+                a.pair, tupleElement({{ seeds }}, 1), tupleElement({{ seeds }}, 2), toDateTime(0, 'UTC')
+            ) - toIntervalDay({{ window_days }})
     {%- endif %}
 )
 

@@ -88,8 +88,13 @@ rebuilt_members as (
 ),
 
 {% if is_incremental() %}
+    -- the rebuilt members' customers, from the deliveries: a superset (a member delivered in a changed
+    -- campaign names its customer), found without sorting the members' view once more
     rebuilt_customers as (  -- noqa: ST03
-        select distinct customer_id from rebuilt_members
+        select changed.customer_id from changed_customers as changed
+        union distinct
+        select delivered.customer_id from member_deliveries as delivered
+        where delivered.campaign_id in changed_campaigns
     ),
 {% endif %}
 

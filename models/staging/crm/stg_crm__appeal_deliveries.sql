@@ -12,10 +12,10 @@ renamed as (
         channel,
         customer_id,
         category,
-        nullIf(contact_ref, '') as contact_ref,
         _batch_id as batch_id,
         _source_row as source_row,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        nullIf(contact_ref, '') as contact_ref
     from source
 )
 
