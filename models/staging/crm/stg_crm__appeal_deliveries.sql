@@ -9,13 +9,11 @@ renamed as (
     select
         appeal_id,
         created_at,
-        channel,
         customer_id,
         category,
         _batch_id as batch_id,
         _source_row as source_row,
-        _loaded_at as loaded_at,
-        nullIf(contact_ref, '') as contact_ref
+        _loaded_at as loaded_at
     from source
 )
 
