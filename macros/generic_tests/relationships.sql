@@ -8,7 +8,9 @@
     parent anyway, so it joins it whole (measured: the filter made that slower).
 -#}
 {% macro clickhouse__test_relationships(model, column_name, to, field) -%}
-    {%- set named_only = 'where ' ~ field ~ ' in (select named.from_field from child as named)' %}
+    {%- set named_only = (
+        ' where ' ~ field ~ ' in (select named.from_field from child as named)' if model is string else ''
+    ) %}
     with child as (
         select {{ column_name }} as from_field
         from {{ model }}
@@ -17,7 +19,7 @@
 
     parent as (
         select {{ field }} as to_field
-        from {{ to }}{{ (' ' ~ named_only) if model is string else '' }}
+        from {{ to }}{{ named_only }}
     )
 
     select child.from_field as from_field
