@@ -159,5 +159,5 @@ clean: clean-warehouse ## delete the warehouse and dbt's target/ and logs/
 bench-load: setup ## benchmark the loader against ClickHouse's own CSV ingest (3-million-row call detail file)
 	$(BIN)/python -m parebrick.load.bench
 
-bench-build: setup ## benchmark the daily build: full, one more day and an empty warehouse, at 30 and 90 days of history
+bench-build: setup ## benchmark the daily build: one more day on 30 and 90 days of history, and the builds it is read against
 	$(BIN)/python -m parebrick.bench.build --days $(BENCH_DAYS)

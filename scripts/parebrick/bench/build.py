@@ -6,7 +6,10 @@ For each history of DAYS days (same daily volume, every source group), it genera
 extracts (kept in .data/bench-<days>x<calls> for the next run: generation is deterministic), loads all but
 the last day into a throwaway embedded warehouse, times the full `dbt build`, then loads the last day and
 times the incremental build of that one more day. Once, it times the build of an empty warehouse (raw
-tables without rows): the fixed cost of the project's nodes, below which no daily run can go.
+tables without rows): the fixed cost of the project's nodes, below which no daily run can go; the build of
+as many trivial nodes (parebrick.bench.floor): dbt's and the engine's own part of that cost; and the
+shortest history again at a hundredth of the daily volume, whose incremental day does almost no work on
+rows: what an incremental run of every model costs whatever the day holds.
 
 The builds are production's (`make build`): every data test, no unit tests (CI runs those). Before the full
 build, each daily file's rows are dated as loaded on the day after their day, as a warehouse loaded daily
@@ -14,10 +17,11 @@ holds them (`date_loads_as_delivered`). Every build but the first of a target di
 partial parse warm, as a daily run does; the empty build is preceded by a `dbt parse` for the same reason.
 
 What it prints, per history: the full build, the incremental day, and the incremental day's own work (its
-time above the empty build) against its linear share of the full build's work ((full - empty) / days); then
-the incremental day at the longest history against the shortest, the fixed cost per node, and the ten
-slowest nodes of the longest history's incremental day (dbt's run results). A benchmark to compare runs on
-one machine as ratios within one run, not a test.
+time above the empty build) against its linear share of the full build's work ((full - empty) / days),
+and that own work less the own work at a hundredth of the volume (the part that grows with the day's rows)
+against the same share. Then the incremental day at the longest history against the shortest, the fixed
+cost per node against dbt's floor, and the ten slowest nodes of the longest history's incremental day
+(dbt's run results). A benchmark to compare runs on one machine as ratios within one run, not a test.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,7 +37,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from parebrick.bench import floor
 from parebrick.bench.inbox import split_at_last_day
 from parebrick.daily.steps import PRODUCTION_BUILD_FLAGS
 from parebrick.embedded import open_client
@@ -44,11 +51,24 @@ from parebrick.profile import project_dir
 FLAT_IN_HISTORY_TARGET = 1.2  # incremental day at the longest history / at the shortest
 OWN_WORK_TARGET = 3.0  # incremental day's own work / its linear share of the full build's work
 SLOWEST = 10
+# the lean history's daily volume: the full volume divided by this
+LEAN_VOLUME_DIVISOR = 100
+
+
+# the two measures of a build: its wall time, and the CPU time of its process (the engine runs inside it),
+# which other load on the machine moves far less than the wall time
+MEASURES = (("wall", "seconds"), ("CPU", "cpu_seconds"))
+
+
+class Timing(NamedTuple):
+    wall: float
+    cpu: float
 
 
 @dataclass(frozen=True)
 class Build:
     seconds: float
+    cpu_seconds: float
     nodes: int
     # (seconds, node id) of every node dbt ran, slowest first
     node_times: list[tuple[float, str]]
@@ -58,30 +78,37 @@ class Build:
 class History:
     days: int
     last_day: str
+    calls_per_day: int
     full: Build
     incremental: Build
 
-    def own_work(self, empty: Build) -> float:
-        return self.incremental.seconds - empty.seconds
+    def own_work(self, empty: Build, measure: str = "seconds") -> float:
+        return getattr(self.incremental, measure) - getattr(empty, measure)
 
-    def linear_share(self, empty: Build) -> float:
-        return (self.full.seconds - empty.seconds) / self.days
+    def linear_share(self, empty: Build, measure: str = "seconds") -> float:
+        return (getattr(self.full, measure) - getattr(empty, measure)) / self.days
 
 
 def _tool(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
-def _run(args: list[str], env: dict[str, str]) -> float:
-    """Run a command of this environment from the project directory; its wall time in seconds."""
-    started = time.perf_counter()
-    proc = subprocess.run(args, cwd=project_dir(), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+def _run(args: list[str], env: dict[str, str], cwd: Path | None = None) -> Timing:
+    """Run a command of this environment from the project directory (or `cwd`); its wall and CPU seconds."""
+    started, cpu_before = time.perf_counter(), _children_cpu()
+    proc = subprocess.run(args, cwd=cwd or project_dir(), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
-    elapsed = time.perf_counter() - started
+    timing = Timing(time.perf_counter() - started, _children_cpu() - cpu_before)
     if proc.returncode != 0:
         sys.stdout.write(proc.stdout[-4000:])
         raise SystemExit(f"{' '.join(Path(a).name if i == 0 else a for i, a in enumerate(args))} failed")
-    return elapsed
+    return timing
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def date_loads_as_delivered(warehouse: Path) -> None:
@@ -119,19 +146,19 @@ class Bench:
         return {**os.environ, "PAREBRICK_WAREHOUSE": str(self.work / warehouse),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
-    def dbt(self, command: str, warehouse: str, *flags: str) -> float:
+    def dbt(self, command: str, warehouse: str, *flags: str, project: Path | None = None) -> Timing:
         threads = ("--threads", str(self.threads)) if self.threads else ()
         return _run([_tool("dbt"), command, "--profiles-dir", str(self.profiles),
                      "--target-path", str(self.work / f"{warehouse}-target"),
-                     "--log-path", str(self.work / "logs"), *threads, *flags], self.env(warehouse))
+                     "--log-path", str(self.work / "logs"), *threads, *flags], self.env(warehouse), project)
 
-    def build(self, warehouse: str) -> Build:
-        seconds = self.dbt("build", warehouse, *PRODUCTION_BUILD_FLAGS)
+    def build(self, warehouse: str, project: Path | None = None) -> Build:
+        timing = self.dbt("build", warehouse, *PRODUCTION_BUILD_FLAGS, project=project)
         results = json.loads((self.work / f"{warehouse}-target" / "run_results.json").read_text())["results"]
         node_times = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)
-        return Build(seconds, len(results), node_times)
+        return Build(timing.wall, timing.cpu, len(results), node_times)
 
-    def load(self, warehouse: str, inbox: Path, manifest: Path | None = None) -> float:
+    def load(self, warehouse: str, inbox: Path, manifest: Path | None = None) -> Timing:
         # the files a generated sample plants to be refused whole are refused, as the demo's load expects
         expected = ("--expected-rejections", str(manifest)) if manifest else ()
         return _run([_tool("parebrick"), "load", "--inbox", str(inbox), "--quiet", *expected], self.env(warehouse))
@@ -143,20 +170,28 @@ class Bench:
         self.dbt("parse", "empty")
         return self.build("empty")
 
-    def history(self, days: int, data: Path) -> History:
-        warehouse = f"history-{days}"
-        first_part = self.work / f"inbox-{days}"
+    def floor_build(self, empty: Build) -> Build:
+        """A build of as many trivial tables and tests as the empty build ran (warm parse, as it had)."""
+        tests = sum(1 for _, node in empty.node_times if node.startswith("test."))
+        project = floor.write_project(self.work / "floor-project", empty.nodes - tests, tests)
+        self.dbt("parse", "floor", project=project)
+        return self.build("floor", project)
+
+    def history(self, days: int, calls_per_day: int, data: Path) -> History:
+        warehouse = f"history-{days}x{calls_per_day}"
+        first_part = self.work / f"inbox-{days}x{calls_per_day}"
         last_day = split_at_last_day(data / "inbox", first_part, link=True)
         loaded = self.load(warehouse, first_part, data / "manifest.json")
-        print(f"  {days} days loaded in {loaded:.0f} s", flush=True)
+        label = f"{days} days x {calls_per_day:,} calls"
+        print(f"  {label} loaded in {loaded.wall:.0f} s", flush=True)
         date_loads_as_delivered(self.work / warehouse)
         full = self.build(warehouse)
-        print(f"  {days} days built in full in {full.seconds:.1f} s", flush=True)
+        print(f"  {label} built in full in {full.seconds:.1f} s", flush=True)
         self.load(warehouse, data / "inbox", data / "manifest.json")
         incremental = self.build(warehouse)
-        print(f"  {days} days + {last_day} built incrementally in {incremental.seconds:.1f} s", flush=True)
+        print(f"  {label} + {last_day} built incrementally in {incremental.seconds:.1f} s", flush=True)
         shutil.rmtree(first_part)
-        return History(days, last_day, full, incremental)
+        return History(days, last_day, calls_per_day, full, incremental)
 
 
 def generated(days: int, calls_per_day: int) -> Path:
@@ -164,28 +199,37 @@ def generated(days: int, calls_per_day: int) -> Path:
     data = project_dir() / ".data" / f"bench-{days}x{calls_per_day}"
     if not (data / "manifest.json").is_file():
         print(f"generating {days + 1} days x {calls_per_day} calls into {data} ...", flush=True)
-        seconds = _run([_tool("parebrick"), "generate", "--out", str(data), "--days", str(days + 1),
-                        "--calls-per-day", str(calls_per_day)], dict(os.environ))
-        print(f"  generated in {seconds:.0f} s", flush=True)
+        timing = _run([_tool("parebrick"), "generate", "--out", str(data), "--days", str(days + 1),
+                       "--calls-per-day", str(calls_per_day)], dict(os.environ))
+        print(f"  generated in {timing.wall:.0f} s", flush=True)
     return data
 
 
-def report(empty: Build, histories: list[History]) -> None:
+def report(empty: Build, floor_nodes: Build, histories: list[History], lean: History) -> None:
     print()
-    print(f"empty warehouse: {empty.seconds:.1f} s for {empty.nodes} nodes, "
-          f"{1000 * empty.seconds / empty.nodes:.0f} ms per node (the fixed cost)")
-    print(f"{'history':>8} {'full':>9} {'incremental':>12} {'own work':>9} {'linear share':>13} "
-          f"{'own / share':>12}")
-    for h in histories:
-        own, share = h.own_work(empty), h.linear_share(empty)
-        print(f"{h.days:>3} days {h.full.seconds:>8.1f}s {h.incremental.seconds:>11.1f}s {own:>8.1f}s "
-              f"{share:>12.2f}s {own / share:>12.1f}")
+    for name, measure in MEASURES:
+        fixed, floor_fixed = getattr(empty, measure), getattr(floor_nodes, measure)
+        per_node, floor_per_node = 1000 * fixed / empty.nodes, 1000 * floor_fixed / floor_nodes.nodes
+        print(f"{name}: empty warehouse {fixed:.1f} s for {empty.nodes} nodes, {per_node:.0f} ms per node (the fixed "
+              f"cost); dbt's floor {floor_fixed:.1f} s for {floor_nodes.nodes} trivial nodes, {floor_per_node:.0f} ms "
+              f"per node; the project's own above it {per_node - floor_per_node:.0f} ms per node")
+    print(f"{'history':>8} {'measure':>7} {'full':>9} {'incremental':>12} {'own work':>9} {'linear share':>13} "
+          f"{'own / share':>12} {'rows work':>10} {'rows / share':>13}")
+    for h in [*histories, lean]:
+        for name, measure in MEASURES:
+            own, share = h.own_work(empty, measure), h.linear_share(empty, measure)
+            rows = own - lean.own_work(empty, measure)
+            tail = f"{rows:>9.1f}s {rows / share:>13.1f}" if h is not lean else f"({h.calls_per_day:,} calls a day)"
+            print(f"{h.days:>3} days {name:>7} {getattr(h.full, measure):>8.1f}s "
+                  f"{getattr(h.incremental, measure):>11.1f}s {own:>8.1f}s {share:>12.2f}s {own / share:>12.1f} {tail}")
     print(f"(own work: the incremental day above the empty build; linear share: (full - empty) / days; "
-          f"target own / share at most {OWN_WORK_TARGET:.0f})")
+          f"target own / share at most {OWN_WORK_TARGET:.0f}; rows work: own work less the own work at "
+          f"{lean.calls_per_day:,} calls a day, which costs what an incremental run costs whatever its rows)")
     if len(histories) > 1:
         short, long = histories[0], histories[-1]
         print(f"incremental day at {long.days} days / at {short.days} days: "
-              f"{long.incremental.seconds / short.incremental.seconds:.2f} "
+              f"{long.incremental.seconds / short.incremental.seconds:.2f} wall, "
+              f"{long.incremental.cpu_seconds / short.incremental.cpu_seconds:.2f} CPU "
               f"(target: at most {FLAT_IN_HISTORY_TARGET}, flat in history)")
     longest = histories[-1]
     print(f"the {SLOWEST} slowest nodes of the incremental day at {longest.days} days "
@@ -204,18 +248,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     days = sorted({int(d) for d in args.days.split(",")})
 
+    lean_calls = max(1, args.calls_per_day // LEAN_VOLUME_DIVISOR)
     data = {d: generated(d, args.calls_per_day) for d in days}
+    lean_data = generated(days[0], lean_calls)
     work = Path(tempfile.mkdtemp(prefix="parebrick-bench-"))
     try:
         bench = Bench(work, args.threads)
         empty = bench.empty_build()
         print(f"  empty warehouse built in {empty.seconds:.1f} s", flush=True)
+        floor_nodes = bench.floor_build(empty)
+        print(f"  {floor_nodes.nodes} trivial nodes built in {floor_nodes.seconds:.1f} s", flush=True)
         histories = []
-        for d in days:
-            histories.append(bench.history(d, data[d]))
+        runs = [(d, args.calls_per_day, data[d]) for d in days] + [(days[0], lean_calls, lean_data)]
+        for d, calls, source in runs:
+            histories.append(bench.history(d, calls, source))
             if not args.keep:
-                shutil.rmtree(work / f"history-{d}", ignore_errors=True)
-        report(empty, histories)
+                shutil.rmtree(work / f"history-{d}x{calls}", ignore_errors=True)
+        report(empty, floor_nodes, histories[:-1], histories[-1])
     finally:
         if args.keep:
             print(f"warehouses kept in {work}")
