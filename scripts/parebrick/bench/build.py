@@ -8,8 +8,9 @@ the last day into a throwaway embedded warehouse, times the full `dbt build`, th
 times the incremental build of that one more day. Once, it times the build of an empty warehouse (raw
 tables without rows): the fixed cost of the project's nodes, below which no daily run can go; the build of
 as many trivial nodes (parebrick.bench.floor): dbt's and the engine's own part of that cost; and the
-shortest history again at a hundredth of the daily volume, whose incremental day does almost no work on
-rows: what an incremental run of every model costs whatever the day holds.
+shortest history again at a hundredth of the calls a day (the groups that scale with the calls shrink with
+them; the saas and smart simulations keep their size), whose incremental day costs what running every
+model incrementally costs whatever the day's calls.
 
 The builds are production's (`make build`): every data test, no unit tests (CI runs those). Before the full
 build, each daily file's rows are dated as loaded on the day after their day, as a warehouse loaded daily
@@ -18,7 +19,7 @@ partial parse warm, as a daily run does; the empty build is preceded by a `dbt p
 
 What it prints, per history: the full build, the incremental day, and the incremental day's own work (its
 time above the empty build) against its linear share of the full build's work ((full - empty) / days),
-and that own work less the own work at a hundredth of the volume (the part that grows with the day's rows)
+and that own work less the own work at a hundredth of the calls (the part that grows with the day's calls)
 against the same share. Then the incremental day at the longest history against the shortest, the fixed
 cost per node against dbt's floor, and the ten slowest nodes of the longest history's incremental day
 (dbt's run results). A benchmark to compare runs on one machine as ratios within one run, not a test.
@@ -51,12 +52,12 @@ from parebrick.profile import project_dir
 FLAT_IN_HISTORY_TARGET = 1.2  # incremental day at the longest history / at the shortest
 OWN_WORK_TARGET = 3.0  # incremental day's own work / its linear share of the full build's work
 SLOWEST = 10
-# the lean history's daily volume: the full volume divided by this
+# the lean history's calls a day: the full history's divided by this
 LEAN_VOLUME_DIVISOR = 100
 
 
 # the two measures of a build: its wall time, and the CPU time of its process (the engine runs inside it),
-# which other load on the machine moves far less than the wall time
+# which counts work and not waiting
 MEASURES = (("wall", "seconds"), ("CPU", "cpu_seconds"))
 
 
@@ -224,7 +225,7 @@ def report(empty: Build, floor_nodes: Build, histories: list[History], lean: His
                   f"{getattr(h.incremental, measure):>11.1f}s {own:>8.1f}s {share:>12.2f}s {own / share:>12.1f} {tail}")
     print(f"(own work: the incremental day above the empty build; linear share: (full - empty) / days; "
           f"target own / share at most {OWN_WORK_TARGET:.0f}; rows work: own work less the own work at "
-          f"{lean.calls_per_day:,} calls a day, which costs what an incremental run costs whatever its rows)")
+          f"{lean.calls_per_day:,} calls a day, what an incremental run costs whatever the day's calls)")
     if len(histories) > 1:
         short, long = histories[0], histories[-1]
         print(f"incremental day at {long.days} days / at {short.days} days: "
