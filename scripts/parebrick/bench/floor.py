@@ -1,7 +1,7 @@
 """dbt's own cost per node on this machine: a build of trivial nodes on the project's adapter and profile.
 
 The empty-warehouse build is the project's fixed cost; part of it is dbt's and the engine's whatever the
-project does (parse the node, render its materialization, log its events, send its statements). This
+project does (render the node and its materialization, log its events, send its statements). This
 writes a throwaway project with the same numbers of materialized nodes and data tests as the project's
 build, each as small as dbt allows (a table of one column and no rows; `not_null` and `unique` tests on
 it), and builds it on an empty warehouse. Its time per node is the floor the project's per-node cost is
@@ -36,7 +36,7 @@ def write_project(directory: Path, tables: int, tests: int) -> Path:
             "select " + ", ".join(f"toUInt32(number) as c{c}" for c in range(columns)) + " from numbers(0)\n")
         lines += [f"  - name: {name}", "    columns:"]
         for c in range(columns):
-            kinds = _TESTS[: max(0, min(len(_TESTS), here - c * len(_TESTS)))]
+            kinds = _TESTS[: here - c * len(_TESTS)]  # both on every column, the last one may carry one
             lines += [f"      - name: c{c}", f"        data_tests: [{', '.join(kinds)}]"]
     (models / "schema.yml").write_text("\n".join(lines) + "\n")
     return directory
