@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support import REPO, run_tool
 
-from parebrick.bench.build import Build, History, report
+from parebrick.bench.build import Bench, Build, History, report
 from parebrick.bench.floor import write_project
 
 
@@ -49,3 +49,13 @@ def test_report_reads_the_day_against_the_reference_builds(capsys: pytest.Captur
     assert re.search(r" 90 days +CPU +600\.0s +114\.0s +54\.0s +6\.00s +9\.0 +38\.0s +6\.3\n", out)
     assert re.search(r" 30 days +wall +33\.0s +38\.0s +8\.0s +0\.10s +80\.0 \(10 calls a day\)\n", out)
     assert "incremental day at 90 days / at 30 days: 1.14 wall, 1.14 CPU" in out
+
+
+def test_the_floor_build_counts_what_the_empty_build_materialized_and_tested(tmp_path: Path):
+    ran = ["model.parebrick.a", "model.parebrick.b", "seed.parebrick.c", "snapshot.parebrick.d",
+           "test.parebrick.e", "test.parebrick.f", "test.parebrick.g",
+           "operation.parebrick.hook", "exposure.parebrick.page"]  # the last two have no counterpart
+    empty = Build(1.0, 1.0, len(ran), [(0.1, node) for node in ran])
+    floor_nodes = Bench(tmp_path, threads=1).floor_build(empty)
+    kinds = sorted(node.split(".", 1)[0] for _, node in floor_nodes.node_times)
+    assert kinds == ["model"] * 4 + ["test"] * 3
